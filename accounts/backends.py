@@ -1,0 +1,33 @@
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+from django.http import HttpRequest
+
+
+class UsernameOrEmailBackend(ModelBackend):
+    """Authenticate with a username or an email address, either in any letter case.
+
+    Usernames cannot contain "@", so a login name with one is always an email.
+    """
+
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: object,
+    ):
+        user_model = get_user_model()
+        if username is None:
+            username = kwargs.get(user_model.USERNAME_FIELD)  # type: ignore[assignment]
+        if not username or password is None:
+            return None
+        lookup = "email__iexact" if "@" in username else "username__iexact"
+        try:
+            user = user_model._default_manager.get(**{lookup: username})
+        except user_model.DoesNotExist:
+            # Hash anyway, so an unknown name takes as long as a wrong password.
+            user_model().set_password(password)
+            return None
+        if user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        return None

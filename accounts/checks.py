@@ -1,0 +1,43 @@
+"""System checks: configuration errors found before the site serves a request."""
+
+from urllib.parse import urlsplit, urlunsplit
+
+from django.conf import settings
+from django.core.cache import caches
+from django.core.checks import Error, Tags, register
+
+REDIS_BACKEND = "django_redis.cache.RedisCache"
+
+
+def redacted_url(url: str) -> str:
+    """The URL with any password replaced by ``***``, fit for a log line."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+@register(Tags.caches)
+def check_redis_reachable(app_configs=None, **kwargs) -> list[Error]:
+    """Every Redis server behind a cache alias must answer PING; one error per server."""
+    aliases_by_server: dict[str, list[str]] = {}
+    for alias, config in settings.CACHES.items():
+        if config.get("BACKEND") == REDIS_BACKEND:
+            server = urlsplit(str(config["LOCATION"])).netloc
+            aliases_by_server.setdefault(server, []).append(alias)
+    errors = []
+    for aliases in aliases_by_server.values():
+        alias = aliases[0]
+        try:
+            caches[alias].client.get_client(write=True).ping()
+        except Exception as exc:
+            url = redacted_url(str(settings.CACHES[alias]["LOCATION"]))
+            names = ", ".join(repr(a) for a in aliases)
+            errors.append(
+                Error(
+                    f"Redis at {url} (caches {names}) is unreachable: {exc}",
+                    id="authsite.E001",
+                )
+            )
+    return errors

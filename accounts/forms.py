@@ -1,0 +1,85 @@
+from django import forms
+from django.conf import settings
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import get_user_model
+from django.core.validators import MaxLengthValidator
+from django.utils.translation import gettext_lazy as _
+
+User = get_user_model()
+
+
+def _limit_password_fields(form: forms.Form, *names: str) -> None:
+    """Cap password fields so an oversized one fails validation before any hashing."""
+    limit = settings.AUTHSITE_PASSWORD_MAX_LENGTH
+    for name in names:
+        form.fields[name].validators.append(MaxLengthValidator(limit))
+
+
+class EmailUniqueMixin:
+    """Refuse an email address that another user has, in any letter case."""
+
+    def clean_email(self) -> str:
+        email = User.objects.normalize_email(self.cleaned_data["email"])
+        others = User.objects.filter(email__iexact=email)
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise forms.ValidationError(
+                _("A user with that email address already exists."), code="unique"
+            )
+        return email
+
+
+class SignupForm(EmailUniqueMixin, auth_forms.UserCreationForm):
+    email = forms.EmailField(label=_("Email"), max_length=254)
+
+    class Meta(auth_forms.UserCreationForm.Meta):
+        model = User
+        fields = ("username", "email")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _limit_password_fields(self, "password1", "password2")
+        self.fields["username"].widget.attrs.update(autocomplete="username")
+        self.fields["email"].widget.attrs.update(autocomplete="email")
+
+
+class LoginForm(auth_forms.AuthenticationForm):
+    username = auth_forms.UsernameField(
+        label=_("Username or email"),
+        max_length=254,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
+    remember_me = forms.BooleanField(label=_("Keep me signed in"), required=False)
+
+    error_messages = {
+        **auth_forms.AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "Please enter a correct username or email and password. Both fields may be "
+            "case-sensitive."
+        ),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # AuthenticationForm sizes the field for usernames; emails may be longer.
+        self.fields["username"].widget.attrs["maxlength"] = 254
+        _limit_password_fields(self, "password")
+
+
+class ProfileForm(EmailUniqueMixin, forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ("first_name", "last_name", "email")
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _limit_password_fields(self, "old_password", "new_password1", "new_password2")
+
+
+class SetPasswordForm(auth_forms.SetPasswordForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _limit_password_fields(self, "new_password1", "new_password2")

@@ -1,0 +1,62 @@
+import time
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib.sessions.middleware import (
+    SessionMiddleware as DjangoSessionMiddleware,
+)
+
+from accounts.sessions import timeouts
+from accounts.unavailable import SERVICE_ERRORS, service_unavailable_response
+
+
+class ServiceUnavailableMiddleware:
+    """Turn a lost connection to the session store or database, raised in a view, into a 503."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, SERVICE_ERRORS):
+            return service_unavailable_response(request, exception)
+        return None
+
+
+class SessionMiddleware(DjangoSessionMiddleware):
+    """Django's session middleware, answering 503 when the session cannot be saved."""
+
+    def process_response(self, request, response):
+        try:
+            return super().process_response(request, response)
+        except SERVICE_ERRORS as exc:
+            return service_unavailable_response(request, exc)
+
+
+class SessionTimeoutMiddleware:
+    """End signed-in sessions past their idle or absolute timeout, on the server.
+
+    The idle clock is written back at most once per AUTHSITE_SESSION_TOUCH_INTERVAL, so a
+    page view in between reads the store once and writes nothing.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            signed_in = request.user.is_authenticated
+        except SERVICE_ERRORS as exc:
+            return service_unavailable_response(request, exc)
+        if signed_in:
+            now = int(time.time())
+            if timeouts.session_expired(request.session, now=now):
+                logout(request)
+            elif (
+                now - timeouts.last_seen(request.session)
+                >= settings.AUTHSITE_SESSION_TOUCH_INTERVAL
+            ):
+                timeouts.session_touch(request.session, now=now)
+        return self.get_response(request)
