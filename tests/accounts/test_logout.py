@@ -1,0 +1,41 @@
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from tests.conftest import sign_in
+
+pytestmark = pytest.mark.django_db
+
+
+def test_logout_by_post_deletes_the_session_from_redis(
+    client_signed_in, sessions_redis, session_redis_key
+):
+    key = session_redis_key(
+        client_signed_in.cookies[settings.SESSION_COOKIE_NAME].value
+    )
+    assert sessions_redis.exists(key)
+
+    response = client_signed_in.post("/accounts/logout/")
+
+    assert response.status_code == 302
+    assert not sessions_redis.exists(key)
+    assert "You are not signed in" in client_signed_in.get("/").text
+
+
+def test_logout_by_get_is_refused_and_keeps_the_session(client_signed_in):
+    response = client_signed_in.get("/accounts/logout/")
+
+    assert response.status_code == 405
+    assert "Signed in as alice" in client_signed_in.get("/").text
+
+
+def test_logout_requires_csrf_token(user):
+    client = Client(enforce_csrf_checks=True)
+    login_page = client.get("/accounts/login/")
+    token = login_page.cookies[settings.CSRF_COOKIE_NAME].value
+    sign_in(client, "alice", csrfmiddlewaretoken=token)
+
+    response = client.post("/accounts/logout/")
+
+    assert response.status_code == 403
+    assert "Signed in as alice" in client.get("/").text

@@ -1,0 +1,93 @@
+import logging
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+
+from accounts.models import User
+from authsite.embedded_redis import EmbeddedRedis, free_port
+from tests.conftest import sign_in
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def own_redis(settings):
+    """A Redis of this test's own, as the session store, that the test may stop."""
+    server = EmbeddedRedis(Path(tempfile.mkdtemp(prefix="authsite-down-")))
+    server.start()
+    settings.CACHES = {
+        **django_settings.CACHES,
+        "sessions": {**django_settings.CACHES["sessions"], "LOCATION": server.url},
+    }
+    yield server
+    server.stop()
+
+
+def test_signed_in_page_answers_503_when_redis_is_down(client, user, own_redis, caplog):
+    sign_in(client, "alice")
+    own_redis.stop()
+
+    with caplog.at_level(logging.ERROR, logger="authsite.unavailable"):
+        response = client.get("/")
+
+    assert response.status_code == 503
+    assert "Sign-in is temporarily unavailable" in response.text
+    assert "Traceback" not in response.text
+    assert len(caplog.records) == 1
+
+
+def test_login_answers_503_when_redis_is_down_and_keeps_the_user(
+    client, user, own_redis
+):
+    own_redis.stop()
+
+    response = sign_in(client, "alice")
+
+    assert response.status_code == 503
+    assert User.objects.filter(username="alice").exists()
+
+
+def test_anonymous_home_page_still_works_when_redis_is_down(client, own_redis):
+    own_redis.stop()
+
+    response = client.get("/")
+
+    assert response.status_code == 200
+
+
+def test_site_recovers_when_redis_comes_back(client, user, own_redis):
+    own_redis.stop()
+    assert sign_in(client, "alice").status_code == 503
+
+    own_redis.start()
+    response = sign_in(client, "alice")
+
+    assert response.status_code == 302
+    assert "Signed in as alice" in client.get("/").text
+
+
+def test_check_fails_with_one_line_naming_the_redis_url():
+    port = free_port()
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "REDIS_URL": f"redis://127.0.0.1:{port}/0",
+        "AUTHSITE_VAR_DIR": tempfile.mkdtemp(),
+    }
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=django_settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode != 0
+    lines = [line for line in result.stderr.splitlines() if "authsite.E001" in line]
+    assert len(lines) == 1
+    assert f"redis://127.0.0.1:{port}/0" in lines[0]
