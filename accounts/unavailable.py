@@ -2,6 +2,7 @@
 
 import logging
 
+import pymemcache.exceptions
 import redis.exceptions
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -10,12 +11,16 @@ from django.template.loader import render_to_string
 logger = logging.getLogger("authsite.unavailable")
 
 # Connection failures of every store a strategy may use: Redis, memcached (raises the
-# builtin ConnectionError and TimeoutError), and the relational database.
+# builtin ConnectionError and TimeoutError, and pymemcache's MemcacheError once it
+# counts the server as down), and the relational database. Django refuses a key that
+# memcached would not take before pymemcache sees it, so a MemcacheError here always
+# means the server, never the request.
 STORE_ERRORS: tuple[type[BaseException], ...] = (
     redis.exceptions.ConnectionError,
     redis.exceptions.TimeoutError,
     ConnectionError,
     TimeoutError,
+    pymemcache.exceptions.MemcacheError,
 )
 SERVICE_ERRORS: tuple[type[BaseException], ...] = (*STORE_ERRORS, DatabaseError)
 
