@@ -76,9 +76,9 @@ def session_signed_in(*, request: HttpRequest, user: User) -> None:
         ip=client_ip(request),
         user_agent=request.META.get("HTTP_USER_AGENT", ""),
     )
-    if session.session_key is None:
-        # Engines without a server-side store have no key until the response.
-        session.save()
+    # Write the signed-in data now, not with the response: the index and the session
+    # limit below read the user's sessions from the store, this one included.
+    session.save()
     index_add(session=session)
     _session_signal(
         session_started,

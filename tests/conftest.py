@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django_redis import get_redis_connection
 
-from accounts.sessions.registry import strategy_names
+from accounts.sessions.registry import strategy_get, strategy_names
 from tests.factories import PASSWORD, make_user
 from tests.servers import Servers
 from tests.services import delete_prefixed_keys
@@ -83,6 +83,16 @@ def servers():
 @pytest.fixture(params=strategy_names())
 def strategy(request, settings, servers, db):
     """Run the test under each session strategy of the registry, in turn."""
+    strategy_apply(request.param, settings, servers)
+    yield request.param
+    strategy_cleanup(request.param, servers)
+
+
+@pytest.fixture(
+    params=[name for name in strategy_names() if strategy_get(name).server_side]
+)
+def server_strategy(request, settings, servers, db):
+    """Each strategy that keeps sessions on the server, in turn."""
     strategy_apply(request.param, settings, servers)
     yield request.param
     strategy_cleanup(request.param, servers)

@@ -45,7 +45,7 @@ class SessionStoreProbe:
 
     @property
     def server_side(self) -> bool:
-        return strategy_get(settings.AUTHSITE_SESSION_STRATEGY).name != "signed_cookies"
+        return strategy_get(settings.AUTHSITE_SESSION_STRATEGY).server_side
 
     def engine(self) -> SessionBase:
         return import_module(settings.SESSION_ENGINE).SessionStore()

@@ -89,6 +89,8 @@ class SessionStrategy:
 
     name: str = ""
     summary: str = ""
+    #: The server keeps each session (False: the client carries it, e.g. a signed cookie).
+    server_side: bool = True
     #: The server can end any of a user's sessions at once, on every server.
     revocable: bool = True
     #: Shown on the sessions page when ``revocable`` is False: what cannot be ended, why.

@@ -8,6 +8,7 @@ sign-out, list for a user, revoke. The active strategy supplies the storage
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass
 from importlib import import_module
 
@@ -99,8 +100,20 @@ def index_remove(*, user_id: int, session_key: str) -> None:
 
 
 def index_sessions(*, user_id: int) -> list[IndexedSession]:
-    """The user's live sessions with their secret keys (server side only)."""
-    return index_active().sessions(user_id=user_id)
+    """The user's live sessions with their secret keys (server side only).
+
+    A session past its idle or absolute timeout is dropped from the index here even
+    when the store still has it: the next request on it would be signed out anyway.
+    """
+    index = index_active()
+    now = int(time.time())
+    live = []
+    for indexed in index.sessions(user_id=user_id):
+        if metadata.session_expires(indexed.data) > now:
+            live.append(indexed)
+        else:
+            index.remove(user_id=user_id, session_key=indexed.key)
+    return live
 
 
 def index_entries(

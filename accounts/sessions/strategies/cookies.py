@@ -18,6 +18,7 @@ from accounts.sessions.base import (
 class SignedCookiesStrategy(SessionStrategy):
     name = "signed_cookies"
     summary = "The session lives in a signed cookie; nothing is kept on the server."
+    server_side = False
     revocable = False
     revocation_limits = (
         "This site keeps your session in a signed cookie in your browser, not on the "
