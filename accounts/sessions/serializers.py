@@ -2,9 +2,13 @@
 
 Django's cache engine hands the session dict to django-redis, which pickles it: the
 long key names (``_auth_user_backend`` and friends), the backend's dotted path and the
-hex session hash take most of the bytes. Here the known keys get one-letter names, the
-site's only backend becomes ``0`` and the hash is stored as base64; anything else stays
-as it is. Data that JSON cannot hold falls back to pickle, so nothing is ever lost.
+hex session hash take most of the bytes. Three encodings, tried in turn:
+
+1. A signed-in session of the usual shape (user, default backend, hash, timestamps,
+   IP, device, optional browser-close expiry) as positional fields: the raw 32-byte
+   hash, then ``|``-separated text. About 85 bytes instead of about 330.
+2. Any other JSON-able dict with one-letter names for the known keys.
+3. Pickle, for whatever JSON cannot hold, so nothing is ever lost.
 """
 
 from __future__ import annotations
@@ -31,6 +35,18 @@ SHORT_NAMES = {
 LONG_NAMES = {short: long for long, short in SHORT_NAMES.items()}
 HEX_HASH = re.compile(r"[0-9a-f]{64}")
 JSON_MARK = b"{"
+POSITIONAL_MARK = b"\x01"
+POSITIONAL_KEYS = frozenset(
+    {
+        "_auth_user_id",
+        "_auth_user_backend",
+        "_auth_user_hash",
+        "_t0",
+        "_ts",
+        "_ip",
+        "_dv",
+    }
+)
 
 
 def _default_backend() -> str:
@@ -67,6 +83,62 @@ def session_decode(data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _positional_encode(data: dict[str, Any]) -> bytes | None:
+    """The signed-in shape as positional fields, or None when ``data`` is another shape."""
+    keys = set(data)
+    expiry = data.get("_session_expiry")
+    if keys - {"_session_expiry"} != POSITIONAL_KEYS or expiry not in (None, 0):
+        return None
+    user_id, backend, session_hash = (
+        data["_auth_user_id"],
+        data["_auth_user_backend"],
+        data["_auth_user_hash"],
+    )
+    started, seen, ip, device = data["_t0"], data["_ts"], data["_ip"], data["_dv"]
+    if not (
+        isinstance(user_id, str)
+        and user_id.isdigit()
+        and backend == _default_backend()
+        and isinstance(session_hash, str)
+        and HEX_HASH.fullmatch(session_hash)
+        and type(started) is int
+        and type(seen) is int
+        and seen >= started
+        and isinstance(ip, str)
+        and isinstance(device, str)
+        and "|" not in ip + device
+    ):
+        return None
+    text = "|".join(
+        [
+            user_id,
+            str(started),
+            str(seen - started),
+            ip,
+            device,
+            "" if expiry is None else "0",
+        ]
+    )
+    return POSITIONAL_MARK + bytes.fromhex(session_hash) + text.encode()
+
+
+def _positional_decode(value: bytes) -> dict[str, Any]:
+    session_hash, text = value[1:33], value[33:].decode()
+    user_id, started, seen, ip, device, expiry = text.split("|")
+    data: dict[str, Any] = {
+        "_auth_user_id": user_id,
+        "_auth_user_backend": _default_backend(),
+        "_auth_user_hash": session_hash.hex(),
+        "_t0": int(started),
+        "_ts": int(started) + int(seen),
+        "_ip": ip,
+        "_dv": device,
+    }
+    if expiry:
+        data["_session_expiry"] = 0
+    return data
+
+
 class CompactSessionSerializer:
     """A django-redis serializer (``OPTIONS["SERIALIZER"]``) for the sessions alias."""
 
@@ -75,6 +147,9 @@ class CompactSessionSerializer:
 
     def dumps(self, value: Any) -> bytes:
         if isinstance(value, dict):
+            positional = _positional_encode(value)
+            if positional is not None:
+                return positional
             try:
                 return json.dumps(session_encode(value), separators=(",", ":")).encode()
             except (TypeError, ValueError):
@@ -82,6 +157,8 @@ class CompactSessionSerializer:
         return pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
 
     def loads(self, value: bytes) -> Any:
+        if value.startswith(POSITIONAL_MARK):
+            return _positional_decode(value)
         if value.startswith(JSON_MARK):
             try:
                 return session_decode(json.loads(value))
