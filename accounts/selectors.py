@@ -5,7 +5,12 @@ from __future__ import annotations
 from django.contrib.sessions.backends.base import SessionBase
 
 from accounts.models import AuthEvent, User
-from accounts.sessions.index import SessionEntry, index_entries
+from accounts.sessions.index import (
+    SessionEntry,
+    index_active,
+    index_entries,
+    session_entry,
+)
 from accounts.sessions.registry import strategy_active
 
 
@@ -39,3 +44,22 @@ def sessions_revocation_limits() -> str:
 def auth_events_for_user(*, user: User, limit: int = 10) -> list[AuthEvent]:
     """The user's most recent session starts and ends, newest first."""
     return list(AuthEvent.objects.filter(user=user)[:limit])
+
+
+def live_sessions_page(
+    *, cursor: str = "", size: int = 50, user: User | None = None
+) -> tuple[list[SessionEntry], str | None, bool]:
+    """One page of live sessions in the store, for the admin.
+
+    Return the entries, the cursor of the next page (None on the last) and whether
+    the store can list every session at all (memcached cannot: filter by user then).
+    With ``user``, that user's sessions on one page.
+    """
+    index = index_active()
+    if user is not None:
+        return index_entries(user_id=user.pk), None, index.can_list_all
+    if not index.can_list_all:
+        return [], None, False
+    indexed, next_cursor = index.page(cursor=cursor, size=size)
+    entries = [session_entry(s, current_key=None) for s in indexed]
+    return entries, next_cursor, True

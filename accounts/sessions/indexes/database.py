@@ -48,7 +48,7 @@ class DatabaseSessionIndex(SessionIndex):
     def page(
         self, *, cursor: str, size: int
     ) -> tuple[list[IndexedSession], str | None]:
-        offset = int(cursor or 0)
+        offset = int(cursor) if cursor.isdigit() else 0
         rows = list(self._live().order_by("pk")[offset : offset + size + 1])
         more = len(rows) > size
         return [_indexed(row) for row in rows[:size]], (

@@ -15,7 +15,15 @@ from django.core.cache import caches
 from accounts.sessions.base import IndexedSession, SessionIndex, StoreStats
 
 USER_KEY = "u:{}"
-STATS_SAMPLE_USERS = 200
+SCAN_COUNT = 500
+
+
+def _cursor_parse(cursor: str) -> tuple[int, int]:
+    """A page cursor as (SCAN cursor, users to skip); anything malformed starts over."""
+    scan_cursor, _, skip = (cursor or "0.0").partition(".")
+    if scan_cursor.isdigit() and skip.isdigit():
+        return int(scan_cursor), int(skip)
+    return 0, 0
 
 
 class RedisSessionIndex(SessionIndex):
@@ -94,15 +102,32 @@ class RedisSessionIndex(SessionIndex):
     def page(
         self, *, cursor: str, size: int
     ) -> tuple[list[IndexedSession], str | None]:
-        """Walk the users' sets with SCAN (never KEYS); the cursor is SCAN's."""
+        """Walk the users' sets with SCAN (never KEYS), ``size`` users per page.
+
+        The cursor is "<SCAN cursor>.<users of that SCAN batch already shown>": SCAN
+        cannot resume inside a batch, so a page that ends mid-batch repeats the SCAN
+        call (same cursor, same COUNT) and skips what was shown.
+        """
+        scan_cursor, skip = _cursor_parse(cursor)
         client = self.client()
         match = self.user_key(0)[:-1] + "*"
-        scan_cursor = int(cursor or 0)
         user_keys: list[bytes] = []
+        resume: str | None = None
         while True:
-            scan_cursor, keys = client.scan(scan_cursor, match=match, count=size * 4)
+            next_cursor, keys = client.scan(scan_cursor, match=match, count=SCAN_COUNT)
+            keys = keys[skip:]
+            room = size - len(user_keys)
+            if len(keys) > room:
+                user_keys.extend(keys[:room])
+                resume = f"{scan_cursor}.{skip + room}"
+                break
             user_keys.extend(keys)
-            if scan_cursor == 0 or len(user_keys) >= size:
+            skip = 0
+            if next_cursor == 0:
+                break
+            scan_cursor = next_cursor
+            if len(user_keys) == size:
+                resume = f"{scan_cursor}.0"
                 break
         now = int(time.time())
         pipe = client.pipeline(transaction=False)
@@ -115,7 +140,7 @@ class RedisSessionIndex(SessionIndex):
         ]
         found, gone = self._load(members)
         self._forget(gone)
-        return found, (str(scan_cursor) if scan_cursor else None)
+        return found, resume
 
     def stats(self, *, sample: int) -> StoreStats:
         client = self.client()
