@@ -101,7 +101,9 @@ def main() -> None:
         for page in range(2, 6):
             response = timed(
                 f"admin live sessions, page {page}",
-                lambda: client.get(f"/admin/accounts/livesession/?cursor={cursor}"),
+                lambda at=cursor: client.get(
+                    f"/admin/accounts/livesession/?cursor={at}"
+                ),
             )
             cursor = response.context["next_cursor"]
         out = StringIO()
