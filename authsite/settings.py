@@ -190,7 +190,12 @@ SESSION_STRATEGY_CONTEXT = StrategyContext(
     redis_sessions_url=REDIS_SESSIONS_URL,
     key_prefix=REDIS_KEY_PREFIX,
     redis_options=_REDIS_OPTIONS,
-    env=dict(os.environ),
+    # Only what strategies read: never the whole environment (it holds secrets).
+    env={
+        name: value
+        for name, value in os.environ.items()
+        if name.startswith(("REDIS_", "MEMCACHED_", "AUTHSITE_REDIS_"))
+    },
 )
 # SESSION_ENGINE, the `sessions` cache alias and whatever else the strategy needs.
 _strategy_settings = strategy_settings(

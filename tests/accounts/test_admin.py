@@ -247,3 +247,12 @@ def test_staff_see_every_auth_event(client, staff_user, user):
     assert page.status_code == 200
     assert "alice" in page.text
     assert "signed in" in page.text
+
+
+def test_admin_index_links_live_sessions_for_permitted_staff(client, session_staff):
+    sign_in(client, "support")
+
+    page = client.get("/admin/")
+
+    assert page.status_code == 200
+    assert 'href="/admin/accounts/livesession/"' in page.text

@@ -65,3 +65,15 @@ def test_page_view_after_a_minute_renews_the_idle_clock(client_signed_in):
 
     seen = client_signed_in.session[timeouts.SEEN_KEY]
     assert int(time.time()) - seen < 5
+
+
+@pytest.mark.parametrize("strategy", ["redis"], indirect=True)
+def test_redis_keeps_a_session_only_until_its_idle_timeout(
+    strategy, client_signed_in, sessions_redis, session_redis_key
+):
+    key = session_redis_key(session_key_of(client_signed_in))
+
+    ttl = sessions_redis.ttl(key)
+
+    idle = settings.AUTHSITE_SESSION_IDLE_TIMEOUT
+    assert idle - 60 < ttl <= idle

@@ -6,9 +6,12 @@ bytes of Redis memory; ``manage.py sessionstats`` measures it.
 """
 
 import string
+import time
 
+from django.contrib.sessions.backends.base import CreateError, UpdateError
 from django.utils.crypto import get_random_string
 
+from accounts.sessions import metadata, timeouts
 from accounts.sessions.backends.cache import SessionStore as StrictCacheSessionStore
 
 KEY_PREFIX = "s:"
@@ -27,3 +30,32 @@ class SessionStore(StrictCacheSessionStore):
             session_key = get_random_string(KEY_LENGTH, KEY_CHARS)
             if not self.exists(session_key):
                 return session_key
+
+    def store_ttl(self, data: dict) -> int:
+        """Seconds Redis keeps the session: no longer than the server would honour it.
+
+        Django keeps every session for SESSION_COOKIE_AGE (the absolute timeout); a
+        signed-in one here expires with its idle timeout instead, moved forward at each
+        once-a-minute touch, so abandoned sessions leave Redis weeks earlier.
+        """
+        age = self.get_expiry_age()
+        if timeouts.STARTED_KEY not in data:
+            return age
+        remaining = metadata.session_expires(data) - int(time.time())
+        return max(1, min(age, remaining))
+
+    def save(self, must_create: bool = False) -> None:
+        # Django's cache engine's save(), with store_ttl() as the expiry.
+        if self.session_key is None:
+            return self.create()
+        if must_create:
+            func = self._cache.add
+        elif self._cache.get(self.cache_key) is not None:
+            func = self._cache.set
+        else:
+            raise UpdateError
+        data = self._get_session(no_load=must_create)
+        result = func(self.cache_key, data, self.store_ttl(data))
+        if must_create and not result:
+            raise CreateError
+        return None
