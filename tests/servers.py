@@ -101,7 +101,7 @@ class Servers:
                 self.directory,
                 sentinel_config=(
                     f"sentinel monitor {SENTINEL_MASTER} 127.0.0.1 {primary.port} 1\n"
-                    f"sentinel down-after-milliseconds {SENTINEL_MASTER} 5000\n"
+                    f"sentinel down-after-milliseconds {SENTINEL_MASTER} 60000\n"
                 ),
             )
             self.sentinel.start()
@@ -134,7 +134,8 @@ class Servers:
         """The environment variables a strategy reads, pointing at the servers here."""
         if strategy == "redis-replicated":
             replica = self.redis_replica()
-            return {"REDIS_REPLICA_URLS": replica.url}
+            # A loaded CI machine may need more than the default 100 ms to replicate.
+            return {"REDIS_REPLICA_URLS": replica.url, "AUTHSITE_REDIS_WAIT_MS": "2000"}
         if strategy == "memcached":
             return {"MEMCACHED_LOCATION": self.memcached_server().location}
         if strategy == "redis-sentinel":
