@@ -92,6 +92,21 @@ def test_check_fails_naming_unreachable_sentinels():
     assert f"127.0.0.1:{port}" in lines[0]
 
 
+def test_check_fails_with_one_line_naming_an_unreachable_replica():
+    port = free_port()
+
+    result = manage_check(
+        AUTHSITE_SESSION_STRATEGY="redis-replicated",
+        REDIS_REPLICA_URLS=f"redis://127.0.0.1:{port}/0",
+    )
+
+    assert result.returncode != 0
+    lines = [line for line in result.stderr.splitlines() if "authsite.E002" in line]
+    assert len(lines) == 1
+    assert "'redis-replicated'" in lines[0]
+    assert f"redis://127.0.0.1:{port}/" in lines[0]
+
+
 def test_replicated_strategy_without_replicas_stops_start_up():
     result = manage_check(AUTHSITE_SESSION_STRATEGY="redis-replicated")
 
