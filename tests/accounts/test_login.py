@@ -136,3 +136,19 @@ def test_login_form_requires_csrf_token(user):
 
     assert response.status_code == 403
     assert "_auth_user_id" not in client.session
+
+
+def test_backend_refuses_an_oversized_password_for_any_name(user):
+    from django.contrib.auth import authenticate
+
+    assert authenticate(username="alice", password="x" * 4097) is None
+    assert authenticate(username="nobody", password="x" * 4097) is None
+
+
+def test_admin_login_refuses_an_oversized_password(client, staff_user):
+    response = client.post(
+        "/admin/login/?next=/admin/", {"username": "staff", "password": "x" * 5000}
+    )
+
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
