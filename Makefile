@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test lint format clean
+.PHONY: run test lint format clean screenshots loadtest
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ test: $(VENV)/.installed-dev lint
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# README pictures of the site at phone and desktop widths, into docs/screenshots/.
+screenshots: $(VENV)/.installed-dev
+	$(BIN)/python -m tests.e2e.readme_screenshots
 
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff format .
