@@ -8,6 +8,7 @@ processes under load. Everything binds 127.0.0.1 on a free port and is always st
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -137,3 +138,14 @@ class Gunicorn:
 
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
+
+
+_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def form_token(html: str) -> str:
+    """The CSRF token of the first form in ``html``."""
+    match = _TOKEN.search(html)
+    if match is None:
+        raise AssertionError("no CSRF token in the page")
+    return match[1]
