@@ -1,4 +1,5 @@
 from django.conf import settings
+from playwright.sync_api import expect
 
 from accounts.models import User
 from tests.e2e import steps
@@ -47,8 +48,11 @@ def test_login_form_works_with_the_keyboard_alone(page):
     make_user(username="kim", email="kim@example.com")
     page.goto("/accounts/login/")
 
+    # The page puts the cursor in the first field; Tab moves on to the password.
+    expect(page.get_by_label("Username or email")).to_be_focused()
     page.keyboard.type("kim")
     page.keyboard.press("Tab")
+    expect(page.get_by_label("Password")).to_be_focused()
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
 
