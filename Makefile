@@ -29,6 +29,10 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# 200 simulated users for 60 s against gunicorn (2 workers); prints rps, p50, p99.
+loadtest: $(VENV)/.installed-dev
+	$(BIN)/python -m tests.load $(LOADTEST_ARGS)
+
 # README pictures of the site at phone and desktop widths, into docs/screenshots/.
 screenshots: $(VENV)/.installed-dev
 	$(BIN)/python -m tests.e2e.readme_screenshots
