@@ -80,7 +80,12 @@ class ProfileView(LoginRequiredMixin, FormView):
         return {**super().get_form_kwargs(), "instance": self.request.user}
 
     def form_valid(self, form):
-        services.user_profile_update(user=self.request.user, **form.cleaned_data)
+        services.user_profile_update(
+            user=self.request.user,
+            first_name=form.cleaned_data["first_name"],
+            last_name=form.cleaned_data["last_name"],
+            email=form.cleaned_data["email"],
+        )
         messages.success(self.request, _("Your profile was saved."))
         return super().form_valid(form)
 

@@ -35,6 +35,7 @@ def _signed_in(page: Page) -> None:
 PAGES: dict[str, tuple[str, Callable[[Page], None]]] = {
     "login": ("/accounts/login/", _anonymous),
     "home-signed-in": ("/", _signed_in),
+    "profile": ("/accounts/profile/", _signed_in),
 }
 
 

@@ -170,6 +170,30 @@ def test_v7_4_4_every_signed_in_page_offers_logout(client_signed_in, path):
     assert "Sign out" in page
 
 
+# --- V7.5 Defenses against session abuse ----------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("current_password", ["", "not-the-password-1"])
+def test_v7_5_1_email_change_requires_the_current_password(
+    client_signed_in, user, current_password
+):
+    response = client_signed_in.post(
+        "/accounts/profile/",
+        {
+            "first_name": "Alice",
+            "last_name": "",
+            "email": "attacker@example.com",
+            "current_password": current_password,
+        },
+    )
+
+    assert response.status_code == 200
+    assert "current_password" in response.context["form"].errors
+    user.refresh_from_db()
+    assert (user.email, user.first_name) == ("alice@example.com", "")
+
+
 # --- V6.2 Password security -------------------------------------------------------------
 
 
