@@ -233,6 +233,16 @@ CSRF_COOKIE_NAME = "__Host-csrftoken" if CSRF_COOKIE_SECURE else "csrftoken"
 CSRF_COOKIE_HTTPONLY = True
 MESSAGE_STORAGE = "accounts.message_storage.CookieStorage"
 
+# --- Content Security Policy (issue 6) -------------------------------------------
+
+# ASVS 5.0 V3.4.3 (object-src and base-uri 'none', an allowlist) and V3.4.6
+# (frame-ancestors). Everything the pages load comes from the site itself.
+AUTHSITE_CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; object-src 'none'; base-uri 'none'; "
+    "frame-ancestors 'none'; form-action 'self'"
+)
+MIDDLEWARE = ["accounts.middleware.ContentSecurityPolicyMiddleware", *MIDDLEWARE]
+
 # --- Email ------------------------------------------------------------------------
 
 EMAIL_BACKEND = os.environ.get(

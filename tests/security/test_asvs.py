@@ -389,6 +389,32 @@ def test_v3_3_4_session_cookie_is_httponly(https_client, unique_name):
     assert all("HttpOnly" in header for header in session + csrf)
 
 
+# --- V3.4 Browser security mechanism headers (production settings) ---------------------
+
+
+def csp_directives(https_client, path: str) -> dict[str, str]:
+    header = https_client.get(path).headers["Content-Security-Policy"]
+    directives = {}
+    for part in header.split(";"):
+        name, _, value = part.strip().partition(" ")
+        directives[name] = value
+    return directives
+
+
+@pytest.mark.parametrize("path", ["/", "/accounts/login/", "/admin/login/"])
+def test_v3_4_3_content_security_policy_allows_only_the_site(https_client, path):
+    directives = csp_directives(https_client, path)
+
+    assert directives["default-src"] == "'self'"
+    assert directives["object-src"] == "'none'"
+    assert directives["base-uri"] == "'none'"
+
+
+@pytest.mark.parametrize("path", ["/", "/accounts/login/", "/admin/login/"])
+def test_v3_4_6_no_page_can_be_framed(https_client, path):
+    assert csp_directives(https_client, path)["frame-ancestors"] == "'none'"
+
+
 # --- V3.5 Browser origin separation ------------------------------------------------------
 
 # Every form that changes state, with data that would pass its validation.

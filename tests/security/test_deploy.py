@@ -16,6 +16,7 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
     "X-Frame-Options": "DENY",
     "Cross-Origin-Opener-Policy": "same-origin",
+    "Content-Security-Policy": settings.AUTHSITE_CONTENT_SECURITY_POLICY,
 }
 
 ANONYMOUS_PAGES = [
