@@ -197,6 +197,45 @@ def test_v7_5_1_email_change_requires_the_current_password(
 # --- V6.2 Password security -------------------------------------------------------------
 
 
+def signup_with_password(client, username: str, password: str):
+    return client.post(
+        "/accounts/signup/",
+        {
+            "username": username,
+            "email": f"{username}@example.com",
+            "password1": password,
+            "password2": password,
+        },
+    )
+
+
+@pytest.mark.django_db
+def test_v6_2_1_passwords_shorter_than_8_characters_are_refused(client):
+    response = signup_with_password(client, "shorty", "Xq7!pZ2")
+
+    assert response.status_code == 200
+    assert "This password is too short" in response.text
+    assert not User.objects.filter(username="shorty").exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("password", ["password123", "qwertyuiop", "iloveyou1"])
+def test_v6_2_4_common_passwords_are_refused(client, password):
+    response = signup_with_password(client, "commoner", password)
+
+    assert response.status_code == 200
+    assert "too common" in response.text
+    assert not User.objects.filter(username="commoner").exists()
+
+
+@pytest.mark.django_db
+def test_v6_2_5_passwords_of_any_composition_are_accepted(client):
+    # Lower case letters only, no digit or symbol: length is what counts.
+    response = signup_with_password(client, "plain", "zebra quietly juggles mangoes")
+
+    assert response.status_code == 302
+
+
 @pytest.mark.django_db
 def test_v6_2_3_password_change_requires_the_current_password(client_signed_in, user):
     response = client_signed_in.post(
@@ -260,6 +299,12 @@ def test_v6_2_9_passwords_of_64_characters_and_more_are_accepted(client):
 
     assert response.status_code == 302
     assert User.objects.get(username="longpass").check_password(password)
+
+
+@pytest.mark.django_db
+def test_v6_3_2_no_default_accounts_exist_after_migration():
+    # The test database is built by the migrations alone.
+    assert not User.objects.exists()
 
 
 # --- V6.3.8 No user enumeration --------------------------------------------------------
