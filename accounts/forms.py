@@ -68,9 +68,39 @@ class LoginForm(auth_forms.AuthenticationForm):
 
 
 class ProfileForm(EmailUniqueMixin, forms.ModelForm):
+    """Names and email; a new email address needs the current password.
+
+    The email address receives password reset links, so whoever holds a session alone
+    must not be able to redirect them (OWASP ASVS 5.0 V7.5.1).
+    """
+
+    current_password = forms.CharField(
+        label=_("Current password"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("Needed only to change your email address."),
+    )
+
     class Meta:
         model = User
         fields = ("first_name", "last_name", "email")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _limit_password_fields(self, "current_password")
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if "email" in self.changed_data and not self.has_error("current_password"):
+            # clean() runs before the new values are copied onto the instance.
+            password = cleaned_data.get("current_password") or ""
+            if not self.instance.check_password(password):
+                self.add_error(
+                    "current_password",
+                    _("Enter your current password to change your email address."),
+                )
+        return cleaned_data
 
 
 class PasswordChangeForm(auth_forms.PasswordChangeForm):
