@@ -7,6 +7,7 @@ functions are named in settings (AXES_USERNAME_CALLABLE, AXES_LOCKOUT_CALLABLE).
 
 from typing import Any
 
+from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_cache, get_client_cache_keys, get_cool_off
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -36,6 +37,15 @@ def lockout_username(request: HttpRequest, credentials: dict | None) -> str:
         data = getattr(request, "data", None) or request.POST
         value = data.get("username", "") if hasattr(data, "get") else ""
     return str(value).strip().lower()[:254]
+
+
+def failures_reset(*, request: Any, user: Any) -> None:
+    """Forget the failed attempts of this (username, address) after a good sign-in.
+
+    The form's sign-in reaches django-axes through the user_logged_in signal; the API
+    sends no such signal (it would also stamp a browser session), so it calls this.
+    """
+    AxesProxyHandler.user_logged_in(sender=None, request=request, user=user)
 
 
 def is_locked_out(request: Any) -> bool:

@@ -133,14 +133,17 @@ class TokenObtainPairSerializer(jwt_serializers.TokenObtainPairSerializer):
         self.fields["password"] = _password_field()
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, str]:
+        request = self.context["request"]
         try:
-            return super().validate(attrs)
+            data = super().validate(attrs)
         except AuthenticationFailed:
-            request = self.context["request"]
             if lockout.is_locked_out(request):
                 wait = lockout.seconds_left(request, {"username": attrs["username"]})
                 raise lockout.LockedOut(wait=wait) from None
             raise
+        # As a form sign-in does (through user_logged_in): success clears the count.
+        lockout.failures_reset(request=request, user=self.user)
+        return data
 
 
 def _raw_refresh(serializer: serializers.Serializer, attrs: dict[str, Any]) -> str:

@@ -19,7 +19,6 @@ from django.core.cache import caches
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django_redis import get_redis_connection
-from django_redis.exceptions import ConnectionInterrupted
 from rest_framework_simplejwt.exceptions import AuthenticationFailed, InvalidToken
 
 from accounts.unavailable import STORE_ERRORS
@@ -40,7 +39,7 @@ SNAPSHOT_FIELDS = (
     "is_superuser",
 )
 _USER_ID = re.compile(r"[1-9][0-9]{0,17}")
-_REDIS_ERRORS = (*STORE_ERRORS, ConnectionInterrupted)
+_REDIS_ERRORS = STORE_ERRORS
 
 
 def snapshot_key(user_id: int) -> str:

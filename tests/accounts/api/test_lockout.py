@@ -130,3 +130,12 @@ def test_the_lock_expires_by_itself(user, obtain, settings):
     time.sleep(2.1)
 
     assert obtain("alice", PASSWORD).status_code == 200
+
+
+def test_a_good_api_sign_in_clears_the_failure_count(user, obtain):
+    fail_api(obtain, LIMIT - 1)
+    assert obtain("alice", PASSWORD).status_code == 200
+
+    fail_api(obtain, LIMIT - 1)
+
+    assert obtain("alice", PASSWORD).status_code == 200
