@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts.api import views
@@ -23,4 +23,7 @@ urlpatterns = [
     path(
         "docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"
     ),
+    # Last: anything else under /api/ is a JSON 404 (a missing slash included, which
+    # would otherwise be a redirect that drops a POST body).
+    re_path(r"^(?P<path>.*)$", views.api_not_found),
 ]

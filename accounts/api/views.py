@@ -2,6 +2,8 @@
 
 from django.core.cache import caches
 from django.db import connection
+from django.http import JsonResponse
+from django.urls import Resolver404, resolve
 from django_redis.exceptions import ConnectionInterrupted
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import generics, permissions, serializers, status
@@ -186,3 +188,15 @@ class JWKSView(APIView):
         response = Response({"keys": keys.jwt_keys().public_jwks})
         response["Cache-Control"] = "public, max-age=300"
         return response
+
+
+def api_not_found(request, path: str = ""):
+    """JSON 404 for every unknown path under /api/ (not Django's HTML page)."""
+    detail = "Not found."
+    try:
+        resolve(f"{request.path}/")
+    except Resolver404:
+        pass
+    else:
+        detail = f"Not found. API paths end with a slash: {request.path}/"
+    return JsonResponse({"detail": detail, "code": "not_found"}, status=404)

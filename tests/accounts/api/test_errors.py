@@ -131,3 +131,19 @@ def test_oversized_password_is_400_before_hashing(api_client, user):
 
     assert response.status_code == 400
     assert "password" in response.json()
+
+
+def test_unknown_api_path_is_a_json_404(api_client):
+    response = api_client.get("/api/nothing-here/")
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+
+
+def test_a_missing_trailing_slash_is_a_json_404_that_says_so(api_client, user):
+    response = api_client.post(
+        "/api/auth/token", {"username": "alice", "password": "x"}, format="json"
+    )
+
+    assert response.status_code == 404
+    assert "/api/auth/token/" in response.json()["detail"]

@@ -32,6 +32,10 @@ def test_tokens_carry_the_registered_claims(user, tokens):
         assert claims["jti"]
 
 
+def test_access_token_names_its_refresh_token_in_sid(tokens):
+    assert decode(tokens["access"])["sid"] == decode(tokens["refresh"])["jti"]
+
+
 def test_tokens_name_their_key_in_kid(tokens):
     header = jwt.get_unverified_header(tokens["access"])
 
