@@ -17,7 +17,7 @@ from rest_framework.exceptions import APIException
 
 MESSAGE = (
     "Too many failed sign-in attempts for this account from your address. "
-    "Try again in {minutes} minutes."
+    "Try again in {minutes}."
 )
 
 
@@ -26,7 +26,9 @@ class LockedOut(APIException):
     default_code = "locked_out"
 
     def __init__(self, *, wait: int) -> None:
-        super().__init__(MESSAGE.format(minutes=max(1, -(-wait // 60))))
+        minutes = max(1, -(-wait // 60))
+        span = "1 minute" if minutes == 1 else f"{minutes} minutes"
+        super().__init__(MESSAGE.format(minutes=span))
         self.wait = wait
 
 

@@ -368,3 +368,5 @@ AXES_CLIENT_IP_CALLABLE = "accounts.client_ip.client_ip"
 AXES_USERNAME_CALLABLE = "accounts.lockout.lockout_username"
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_VERBOSE = False
+# The cache handler keeps nothing in the database: no admin pages for empty tables.
+AXES_ENABLE_ADMIN = False

@@ -5,7 +5,6 @@ over the size limit is 413; nothing a client sends becomes a 500.
 """
 
 from django.core.exceptions import RequestDataTooBig
-from django_redis.exceptions import ConnectionInterrupted
 from rest_framework import exceptions
 from rest_framework.views import exception_handler
 
@@ -15,7 +14,7 @@ from accounts.unavailable import SERVICE_ERRORS, service_unavailable_response
 
 def api_exception_handler(exc, context):
     request = context.get("request")
-    if isinstance(exc, (*SERVICE_ERRORS, ConnectionInterrupted)) and request:
+    if isinstance(exc, SERVICE_ERRORS) and request:
         return service_unavailable_response(request._request, exc)
     if isinstance(exc, RequestDataTooBig):
         exc = RequestTooLarge()

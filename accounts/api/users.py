@@ -38,6 +38,7 @@ SNAPSHOT_FIELDS = (
     "is_staff",
     "is_superuser",
 )
+_SNAPSHOT_KEYS = {*SNAPSHOT_FIELDS, "date_joined", "valid_after"}
 _USER_ID = re.compile(r"[1-9][0-9]{0,17}")
 _REDIS_ERRORS = STORE_ERRORS
 
@@ -99,7 +100,7 @@ def token_user(*, payload: dict[str, Any]) -> Any:
     except _REDIS_ERRORS as exc:
         client = None
         logger.warning("token user cache unavailable, using the database: %s", exc)
-    if data:
+    if data and data.keys() >= _SNAPSHOT_KEYS:
         user = _user_from_snapshot(user_id, data)
     else:
         db_user = User.objects.filter(pk=user_id).first()

@@ -159,3 +159,11 @@ def test_access_cookie_is_ignored_without_cookie_mode(settings, user):
     settings.JWT_COOKIE = False
 
     assert client.get("/api/me/").status_code == 401
+
+
+def test_refresh_with_a_list_body_in_cookie_mode_is_4xx(cookie_client):
+    response = cookie_client.post(
+        "/api/auth/token/refresh/", [1, 2], format="json", secure=True
+    )
+
+    assert response.status_code in (400, 403)

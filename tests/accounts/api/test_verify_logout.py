@@ -103,3 +103,15 @@ def test_logout_all_ends_the_users_browser_sessions(
 
 def test_logout_all_needs_authentication(api_client):
     assert api_client.post("/api/auth/logout-all/").status_code == 401
+
+
+def test_logout_works_with_an_expired_access_token_sent_along(api_client, tokens):
+    response = api_client.post(
+        "/api/auth/logout/",
+        {"refresh": tokens["refresh"]},
+        format="json",
+        HTTP_AUTHORIZATION="Bearer expired.or.garbage",
+    )
+
+    assert response.status_code == 204
+    assert BlacklistedToken.objects.count() == 1
