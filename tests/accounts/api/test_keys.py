@@ -59,6 +59,7 @@ def test_plain_pyjwt_verifies_an_rs256_token_with_only_the_jwks(
         issuer=django_settings.JWT_ISSUER,
     )
     assert claims["sub"] == str(user.pk)
+    assert len(access) < 4096
 
 
 def test_es256_tokens_work(settings, tmp_path, user, obtain, api_client, bearer):

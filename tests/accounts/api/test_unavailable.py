@@ -1,7 +1,10 @@
 """With Redis down: throttles and lockout fail closed (503), health says so, and token
 authentication falls back to the database."""
 
+import json
 import logging
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -9,7 +12,7 @@ import pytest
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings as django_settings
 
-from authsite.embedded_redis import EmbeddedRedis
+from authsite.embedded_redis import EmbeddedRedis, free_port
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -126,3 +129,48 @@ def test_revocation_holds_while_redis_is_down(
     default_redis.stop()
 
     assert api_client.get("/api/me/", **bearer(tokens["access"])).status_code == 401
+
+
+DATABASE_DOWN_PROBE = """
+import json, django
+django.setup()
+from django.test import Client
+client = Client(HTTP_HOST="localhost")
+answers = {
+    "health": client.get("/api/health/"),
+    "token": client.post(
+        "/api/auth/token/",
+        {"username": "alice", "password": "x"},
+        content_type="application/json",
+    ),
+}
+print(json.dumps({k: [r.status_code, r.json()] for k, r in answers.items()}))
+"""
+
+
+def test_database_down_gives_json_503s():
+    # A separate process whose DATABASE_URL points at a port where nothing listens.
+    result = subprocess.run(
+        [sys.executable, "-c", DATABASE_DOWN_PROBE],
+        cwd=django_settings.BASE_DIR,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "DJANGO_SETTINGS_MODULE": "authsite.settings",
+            "DATABASE_URL": f"postgres://nobody@127.0.0.1:{free_port()}/nothing",
+            "REDIS_URL": django_settings.REDIS_URL,
+            "AUTHSITE_REDIS_KEY_PREFIX": django_settings.REDIS_KEY_PREFIX,
+            "AUTHSITE_VAR_DIR": tempfile.mkdtemp(),
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode == 0, result.stderr
+    answers = json.loads(result.stdout.strip().splitlines()[-1])
+    assert answers["health"] == [
+        503,
+        {"status": "unavailable", "database": "unavailable", "redis": "ok"},
+    ]
+    assert answers["token"][0] == 503
+    assert answers["token"][1]["code"] == "service_unavailable"
