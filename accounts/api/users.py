@@ -3,19 +3,23 @@
 Each user who holds tokens has a snapshot in Redis: one hash with the profile fields the
 API shows, ``is_active`` and ``valid_after`` (the revocation time as a Unix float).
 Authenticating a warm request is one HGETALL and no database query. A miss loads the
-row from the database and writes the snapshot back. When Redis cannot be reached the
-database answers alone, so revocation still holds. Any save or delete of the user drops
-the snapshot; if Redis is down at that moment the save fails (503) rather than leave a
+row from the database and writes the snapshot back, unless the user changed meanwhile.
+When Redis cannot be reached the database answers alone, so revocation still holds. Any
+save or delete of the user replaces the snapshot with a tombstone, at once and again
+after commit; if Redis is down at that moment the save fails (503) rather than leave a
 stale snapshot that would accept a revoked token.
 """
 
 import logging
 import re
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+import redis
 from django.contrib.auth import get_user_model
 from django.core.cache import caches
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django_redis import get_redis_connection
@@ -100,22 +104,9 @@ def token_user(*, payload: dict[str, Any]) -> Any:
     except _REDIS_ERRORS as exc:
         client = None
         logger.warning("token user cache unavailable, using the database: %s", exc)
-    if data and data.keys() >= _SNAPSHOT_KEYS:
-        user = _user_from_snapshot(user_id, data)
-    else:
-        db_user = User.objects.filter(pk=user_id).first()
-        if db_user is None:
-            raise AuthenticationFailed("User not found", code="user_not_found")
-        data = _snapshot_from_user(db_user)
-        if client is not None:
-            try:
-                with client.pipeline(transaction=True) as pipe:
-                    pipe.hset(snapshot_key(user_id), mapping=data)
-                    pipe.expire(snapshot_key(user_id), SNAPSHOT_TTL_SECONDS)
-                    pipe.execute()
-            except _REDIS_ERRORS as exc:
-                logger.warning("token user cache not written: %s", exc)
-        user = _user_from_snapshot(user_id, data)
+    if not data.keys() >= _SNAPSHOT_KEYS:  # a miss, or a change left a tombstone
+        data = snapshot_refill(client=client, user_id=user_id, load=_load_user)
+    user = _user_from_snapshot(user_id, data)
     if not user.is_active:
         raise AuthenticationFailed("User is inactive", code="user_inactive")
     iat = payload.get("iat")
@@ -124,23 +115,76 @@ def token_user(*, payload: dict[str, Any]) -> Any:
     return user
 
 
+def _load_user(user_id: int) -> Any:
+    return User.objects.filter(pk=user_id).first()
+
+
+def snapshot_refill(
+    *, client: Any, user_id: int, load: Callable[[int], Any]
+) -> dict[str, str]:
+    """Read the user with ``load`` and cache the snapshot, unless it changed meanwhile.
+
+    WATCH makes the write conditional: a change of the user after the WATCH rewrites
+    the key (see snapshot_forget), EXEC then fails and the older row is not cached.
+    """
+
+    def snapshot() -> dict[str, str]:
+        user = load(user_id)
+        if user is None:
+            raise AuthenticationFailed("User not found", code="user_not_found")
+        return _snapshot_from_user(user)
+
+    if client is None:
+        return snapshot()
+    key = snapshot_key(user_id)
+    data: dict[str, str] | None = None
+    try:
+        with client.pipeline(transaction=True) as pipe:
+            pipe.watch(key)
+            data = snapshot()
+            pipe.multi()
+            pipe.delete(key)
+            pipe.hset(key, mapping=data)
+            pipe.expire(key, SNAPSHOT_TTL_SECONDS)
+            pipe.execute()
+    except redis.WatchError:
+        logger.info("user %s changed while being cached; not cached", user_id)
+    except _REDIS_ERRORS as exc:
+        logger.warning("token user cache not written: %s", exc)
+    return data if data is not None else snapshot()
+
+
 def user_for_update(*, user: Any) -> Any:
     """The database row of ``user`` (a token user is a partial, unsaveable copy)."""
     return User.objects.get(pk=user.pk)
 
 
 def snapshot_forget(*, user_id: int) -> None:
-    """Drop the cached snapshot so that the next request reads the database."""
-    get_redis_connection(CACHE_ALIAS).delete(snapshot_key(user_id))
+    """Replace the cached snapshot with a tombstone, so the next request reads the
+    database. A tombstone, not a DEL: deleting a missing key would not trip the WATCH
+    of a refill in flight."""
+    key = snapshot_key(user_id)
+    with get_redis_connection(CACHE_ALIAS).pipeline(transaction=True) as pipe:
+        pipe.delete(key)
+        pipe.hset(key, "forgotten", "1")
+        pipe.expire(key, SNAPSHOT_TTL_SECONDS)
+        pipe.execute()
+
+
+def _forget_now_and_after_commit(user_id: int) -> None:
+    # Now, so that this change fails (and rolls back) if Redis is down; again after
+    # commit, because a request may have cached the old row in between.
+    snapshot_forget(user_id=user_id)
+    transaction.on_commit(lambda: snapshot_forget(user_id=user_id))
 
 
 @receiver(post_save, sender=User, dispatch_uid="accounts.api.users.saved")
 def _forget_on_save(sender, instance, created, update_fields=None, **kwargs) -> None:
     if created or (update_fields is not None and set(update_fields) <= {"last_login"}):
         return
-    snapshot_forget(user_id=instance.pk)
+    _forget_now_and_after_commit(instance.pk)
 
 
 @receiver(post_delete, sender=User, dispatch_uid="accounts.api.users.deleted")
 def _forget_on_delete(sender, instance, **kwargs) -> None:
-    snapshot_forget(user_id=instance.pk)
+    _forget_now_and_after_commit(instance.pk)

@@ -1,6 +1,9 @@
 """A warm authenticated API call: no database query, one Redis command."""
 
 import pytest
+from django_redis import get_redis_connection
+
+from accounts.api import users
 
 pytestmark = pytest.mark.django_db
 
@@ -36,3 +39,38 @@ def test_profile_change_is_seen_by_the_next_call(api_client, user, tokens, beare
     user.save()
 
     assert api_client.get("/api/me/", **headers).json()["first_name"] == "Alicia"
+
+
+def test_a_change_while_the_user_is_being_cached_keeps_the_old_row_out(
+    user,
+):
+    client = get_redis_connection("default")
+
+    def load_then_change(user_id):
+        stale = users.User.objects.get(pk=user_id)
+        # Another request deactivates the user between this read and the write.
+        fresh = users.User.objects.get(pk=user_id)
+        fresh.is_active = False
+        fresh.save()
+        return stale
+
+    data = users.snapshot_refill(client=client, user_id=user.pk, load=load_then_change)
+
+    assert data["is_active"] == "True"  # this request saw the row it read...
+    cached = client.hgetall(users.snapshot_key(user.pk))
+    assert cached == {b"forgotten": b"1"}  # ...but it was not cached
+
+
+def test_changed_user_leaves_a_tombstone_that_reads_as_a_miss(
+    api_client, user, tokens, bearer
+):
+    api_client.get("/api/me/", **bearer(tokens["access"]))
+    user.last_name = "Liddell"
+    user.save()
+
+    client = get_redis_connection("default")
+    assert client.hgetall(users.snapshot_key(user.pk)) == {b"forgotten": b"1"}
+    assert (
+        api_client.get("/api/me/", **bearer(tokens["access"])).json()["last_name"]
+        == "Liddell"
+    )
