@@ -284,7 +284,7 @@ INSTALLED_APPS += [
 ]
 # django-axes decides before any other backend whether a (username, address) is locked.
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "accounts.lockout.LockoutBackend",
     *AUTHENTICATION_BACKENDS,
 ]
 # Last, so that it sees the lockout flag that the login view's authenticate() set.
