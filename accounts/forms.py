@@ -5,6 +5,8 @@ from django.contrib.auth import get_user_model
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
+from accounts import lockout
+
 User = get_user_model()
 
 
@@ -65,6 +67,17 @@ class LoginForm(auth_forms.AuthenticationForm):
         # AuthenticationForm sizes the field for usernames; emails may be longer.
         self.fields["username"].widget.attrs["maxlength"] = 254
         _limit_password_fields(self, "password")
+
+    def get_invalid_login_error(self) -> forms.ValidationError:
+        # django-axes refused the attempt (even a right password): say so, not "wrong".
+        if self.request is not None and lockout.is_locked_out(self.request):
+            wait = lockout.seconds_left(
+                self.request, {"username": self.cleaned_data.get("username")}
+            )
+            return forms.ValidationError(
+                lockout.LockedOut(wait=wait).detail, code="locked_out"
+            )
+        return super().get_invalid_login_error()
 
 
 class ProfileForm(EmailUniqueMixin, forms.ModelForm):

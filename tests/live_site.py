@@ -19,6 +19,7 @@ from authsite.embedded_redis import free_port, port_open
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 PRODUCTION_SECRET_KEY = "q8Vn2!tR-wZ4pL0m@Ks7#yB1xE9uH3dJ6cF5gA^zT_" * 2
+PRODUCTION_JWT_SIGNING_KEY = "z7Kq-Lr2+Vb9#Hn4$Wc6!Tm1@Yd8%Gs3^Pf5&Jx0*Ae7" * 2
 
 
 def site_env(
@@ -47,7 +48,9 @@ def site_env(
     )
     if not debug:
         env.update(
-            DJANGO_SECRET_KEY=PRODUCTION_SECRET_KEY, DJANGO_ALLOWED_HOSTS="127.0.0.1"
+            DJANGO_SECRET_KEY=PRODUCTION_SECRET_KEY,
+            DJANGO_ALLOWED_HOSTS="127.0.0.1",
+            JWT_SIGNING_KEY=PRODUCTION_JWT_SIGNING_KEY,
         )
     env.update(extra)
     return env
