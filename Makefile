@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test lint format clean bench-sessions
+.PHONY: run test lint format clean screenshots loadtest bench-sessions
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,14 @@ lint: $(VENV)/.installed-dev
 # Not part of `make test`: fills a Redis with 100,000 sessions and prints timings.
 bench-sessions: $(VENV)/.installed-dev
 	$(BIN)/python -m tests.bench_sessions
+
+# 200 simulated users for 60 s against gunicorn (2 workers); prints rps, p50, p99.
+loadtest: $(VENV)/.installed-dev
+	$(BIN)/python -m tests.load $(LOADTEST_ARGS)
+
+# README pictures of the site at phone and desktop widths, into docs/screenshots/.
+screenshots: $(VENV)/.installed-dev
+	$(BIN)/python -m tests.e2e.readme_screenshots
 
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff format .

@@ -142,10 +142,13 @@ class UserAdmin(DjangoUserAdmin):
 
     @admin.action(description=_("Sign out everywhere"), permissions=["revoke_sessions"])
     def sign_out_everywhere(self, request, queryset):
-        ended = sum(
-            services.sessions_revoke_all(user=user, kind=AuthEvent.Kind.ADMIN_REVOKE)
-            for user in queryset
-        )
+        ended = 0
+        for user in queryset:
+            # Browser sessions leave the store now; API tokens are refused from now on.
+            ended += services.sessions_revoke_all(
+                user=user, kind=AuthEvent.Kind.ADMIN_REVOKE
+            )
+            services.user_tokens_revoke_all(user=user)
         self.message_user(
             request,
             ngettext(

@@ -10,10 +10,15 @@ from django.contrib.auth import get_user_model
 from django.contrib.sessions.backends.base import SessionBase
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.crypto import constant_time_compare
+from rest_framework_simplejwt.token_blacklist.models import (
+    BlacklistedToken,
+    OutstandingToken,
+)
 
+from accounts.client_ip import client_ip
 from accounts.models import AuthEvent
-from accounts.network import client_ip
 from accounts.sessions import metadata, timeouts
 from accounts.sessions.base import IndexedSession
 from accounts.sessions.index import (
@@ -201,3 +206,38 @@ def auth_event_record(
     return AuthEvent.objects.create(
         user=user, kind=kind, session_id=session_id, ip=valid_ip, device=device[:100]
     )
+
+
+def refresh_token_revoke(*, jti: str) -> None:
+    """Blacklist the outstanding refresh token ``jti`` (a sign-in ends; its access
+    tokens run out at their ``exp``)."""
+    for token in OutstandingToken.objects.filter(jti=jti):
+        BlacklistedToken.objects.get_or_create(token=token)
+
+
+@transaction.atomic
+def user_tokens_revoke_all(*, user: User) -> int:
+    """End every sign-in of ``user``: tokens issued so far and browser sessions.
+
+    Moving ``token_valid_after`` refuses every earlier access and refresh token at once
+    and changes the session auth hash, so every browser session ends on its next
+    request; every outstanding refresh token is blacklisted too. Returns how many were.
+    """
+    user.token_valid_after = timezone.now()
+    user.save(update_fields=["token_valid_after"])
+    live = OutstandingToken.objects.filter(
+        user=user, expires_at__gt=timezone.now(), blacklistedtoken__isnull=True
+    )
+    created = BlacklistedToken.objects.bulk_create(
+        [BlacklistedToken(token=token) for token in live], ignore_conflicts=True
+    )
+    return len(created)
+
+
+@transaction.atomic
+def user_password_change(*, user: User, new_password: str) -> User:
+    """Set a new password; every token and session from before is refused from now on
+    (User.save moves ``token_valid_after``)."""
+    user.set_password(new_password)
+    user.save()
+    return user

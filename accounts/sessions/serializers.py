@@ -4,7 +4,7 @@ Django's cache engine hands the session dict to django-redis, which pickles it: 
 long key names (``_auth_user_backend`` and friends), the backend's dotted path and the
 hex session hash take most of the bytes. Three encodings, tried in turn:
 
-1. A signed-in session of the usual shape (user, default backend, hash, timestamps,
+1. A signed-in session of the usual shape (user, configured backend, hash, timestamps,
    IP, device, optional browser-close expiry) as positional fields: the raw 32-byte
    hash, then ``|``-separated text. About 85 bytes instead of about 330.
 2. Any other JSON-able dict with one-letter names for the known keys.
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import json
 import pickle
 import re
@@ -49,8 +50,24 @@ POSITIONAL_KEYS = frozenset(
 )
 
 
-def _default_backend() -> str:
-    return settings.AUTHENTICATION_BACKENDS[0]
+def backend_code(path: str) -> str | None:
+    """A 4-character code for a configured backend, stable across deploys; else None.
+
+    A code, not the backend's position in AUTHENTICATION_BACKENDS, so that reordering
+    the list never hands a session to another backend.
+    """
+    if path not in settings.AUTHENTICATION_BACKENDS:
+        return None
+    return hashlib.sha256(path.encode()).hexdigest()[:4]
+
+
+def backend_path(code: str) -> str | None:
+    """The configured backend with ``code``; None signs the session out (Django then
+    finds no backend in it)."""
+    for path in settings.AUTHENTICATION_BACKENDS:
+        if backend_code(path) == code:
+            return path
+    return None
 
 
 def session_encode(data: dict[str, Any]) -> dict[str, Any]:
@@ -60,8 +77,8 @@ def session_encode(data: dict[str, Any]) -> dict[str, Any]:
         short = SHORT_NAMES.get(key)
         if short is None:
             out["~" + key] = value
-        elif short == "b" and value == _default_backend():
-            out["b"] = 0
+        elif short == "b" and isinstance(value, str) and backend_code(value):
+            out["b"] = backend_code(value)
         elif short == "h" and isinstance(value, str) and HEX_HASH.fullmatch(value):
             out["h"] = base64.b64encode(bytes.fromhex(value)).decode().rstrip("=")
         else:
@@ -75,7 +92,9 @@ def session_decode(data: dict[str, Any]) -> dict[str, Any]:
         if key.startswith("~"):
             out[key[1:]] = value
         elif key == "b":
-            out["_auth_user_backend"] = _default_backend()
+            path = backend_path(value)
+            if path is not None:
+                out["_auth_user_backend"] = path
         elif key == "h":
             out["_auth_user_hash"] = base64.b64decode(value + "=").hex()
         else:
@@ -98,7 +117,8 @@ def _positional_encode(data: dict[str, Any]) -> bytes | None:
     if not (
         isinstance(user_id, str)
         and user_id.isdigit()
-        and backend == _default_backend()
+        and isinstance(backend, str)
+        and backend_code(backend) is not None
         and isinstance(session_hash, str)
         and HEX_HASH.fullmatch(session_hash)
         and type(started) is int
@@ -112,6 +132,7 @@ def _positional_encode(data: dict[str, Any]) -> bytes | None:
     text = "|".join(
         [
             user_id,
+            backend_code(backend) or "",
             str(started),
             str(seen - started),
             ip,
@@ -124,10 +145,9 @@ def _positional_encode(data: dict[str, Any]) -> bytes | None:
 
 def _positional_decode(value: bytes) -> dict[str, Any]:
     session_hash, text = value[1:33], value[33:].decode()
-    user_id, started, seen, ip, device, expiry = text.split("|")
+    user_id, code, started, seen, ip, device, expiry = text.split("|")
     data: dict[str, Any] = {
         "_auth_user_id": user_id,
-        "_auth_user_backend": _default_backend(),
         "_auth_user_hash": session_hash.hex(),
         "_t0": int(started),
         "_ts": int(started) + int(seen),
@@ -136,6 +156,9 @@ def _positional_decode(value: bytes) -> dict[str, Any]:
     }
     if expiry:
         data["_session_expiry"] = 0
+    path = backend_path(code)
+    if path is not None:
+        data["_auth_user_backend"] = path
     return data
 
 

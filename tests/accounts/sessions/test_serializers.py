@@ -53,3 +53,22 @@ def test_signed_in_session_is_stored_in_under_100_bytes():
     encoded = CompactSessionSerializer().dumps(SIGNED_IN)
 
     assert len(encoded) < 100
+
+
+def test_a_backend_no_longer_configured_signs_the_session_out(settings):
+    serializer = CompactSessionSerializer()
+    stored = serializer.dumps(SIGNED_IN)
+    settings.AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+
+    assert "_auth_user_backend" not in serializer.loads(stored)
+
+
+def test_reordering_the_backends_keeps_each_session_with_its_backend(settings):
+    serializer = CompactSessionSerializer()
+    stored = serializer.dumps(SIGNED_IN)
+    settings.AUTHENTICATION_BACKENDS = [
+        "django.contrib.auth.backends.ModelBackend",
+        *settings.AUTHENTICATION_BACKENDS,
+    ]
+
+    assert serializer.loads(stored) == SIGNED_IN
