@@ -1,11 +1,12 @@
 import pytest
 from django.contrib.auth.models import Permission
 from django.test import Client
+from rest_framework.test import APIClient
 
 from accounts.models import AuthEvent
 from accounts.selectors import sessions_for_user
 from tests.conftest import session_key_of, sign_in
-from tests.factories import make_user
+from tests.factories import PASSWORD, make_user
 
 FIREFOX = (
     "Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:126.0) Gecko/20100101 Firefox/126.0"
@@ -187,6 +188,28 @@ def test_sign_out_everywhere_action_ends_every_session_of_selected_users(
     for alice in alices:
         assert "You are not signed in" in alice.get("/").text
     assert "Signed in as bob" in bobs.get("/").text
+
+
+def test_sign_out_everywhere_action_also_refuses_the_users_api_tokens(
+    client, session_staff, user
+):
+    api = APIClient()
+    pair = api.post(
+        "/api/auth/token/",
+        {"username": "alice", "password": PASSWORD},
+        format="json",
+    ).json()
+    sign_in(client, "support")
+
+    client.post(
+        "/admin/accounts/user/",
+        {"action": "sign_out_everywhere", "_selected_action": [user.pk]},
+    )
+
+    refreshed = api.post(
+        "/api/auth/token/refresh/", {"refresh": pair["refresh"]}, format="json"
+    )
+    assert refreshed.status_code == 401
 
 
 @pytest.mark.parametrize(
