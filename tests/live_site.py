@@ -105,6 +105,9 @@ class Gunicorn:
                 "--threads", str(self.threads),
                 "--backlog", "2048",
                 "--timeout", "120",
+                # Far longer than any client's idle expiry, so the server never closes
+                # a kept-alive connection just as a client sends on it.
+                "--keep-alive", "30",
                 "--error-logfile", "-",
             ],
             cwd=BASE_DIR,
