@@ -7,6 +7,8 @@ from django.core.cache import caches
 from django.core.checks import Error, Tags, Warning, register
 from redis.exceptions import ResponseError
 
+from accounts.rate_limits import rate_parse
+
 REDIS_BACKEND = "django_redis.cache.RedisCache"
 
 
@@ -101,4 +103,17 @@ def check_sessions_not_evicted(app_configs=None, **kwargs) -> list[Warning]:
                 id="authsite.W602",
             )
         ]
+    return []
+
+
+@register()
+def check_signup_form_rate(app_configs=None, **kwargs) -> list[Error]:
+    """AUTHSITE_THROTTLE_SIGNUP_FORM must be a rate that the signup throttle can read."""
+    rate = settings.AUTHSITE_SIGNUP_FORM_RATE
+    if not rate:
+        return []
+    try:
+        rate_parse(rate)
+    except ValueError as exc:
+        return [Error(f"AUTHSITE_THROTTLE_SIGNUP_FORM: {exc}.", id="authsite.E701")]
     return []

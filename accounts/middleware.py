@@ -1,4 +1,5 @@
 import time
+from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth import logout
@@ -29,7 +30,21 @@ class ServiceUnavailableMiddleware:
 
 
 class SessionMiddleware(DjangoSessionMiddleware):
-    """Django's session middleware, answering 503 when the session cannot be saved."""
+    """Django's session middleware, answering 503 when the session cannot be saved.
+
+    The engine is looked up on each request rather than once at start-up, so that a
+    server already running (the browser tests' live server) follows a change of
+    SESSION_ENGINE, as every other reader of the session settings does.
+    """
+
+    @property
+    def SessionStore(self):
+        return import_module(settings.SESSION_ENGINE).SessionStore
+
+    @SessionStore.setter
+    def SessionStore(self, engine_store) -> None:
+        # Django's __init__ assigns the engine of the moment; it is read per request.
+        pass
 
     def process_response(self, request, response):
         try:

@@ -1,6 +1,7 @@
 import logging
 from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -17,6 +18,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import FormView, TemplateView
 
 from accounts import forms, selectors, services
+from accounts.client_ip import client_ip
+from accounts.rate_limits import rate_limit_spend
 
 logger = logging.getLogger("authsite.accounts")
 
@@ -43,6 +46,40 @@ class SignupView(FormView):
         if request.user.is_authenticated:
             return redirect("home")
         return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        # The form says when a username or email address is taken, so each attempt
+        # can test one address: a per-address limit makes that slow (README, known
+        # gaps). Counted before validation, so a refused attempt asks nothing of the
+        # database and its answer says nothing about the address.
+        wait = rate_limit_spend(
+            scope="signup",
+            ident=client_ip(request),
+            rate=settings.AUTHSITE_SIGNUP_FORM_RATE,
+        )
+        if wait:
+            return self.throttled(wait)
+        return super().post(request, *args, **kwargs)
+
+    def throttled(self, wait: int):
+        """429: the form again, unvalidated, with the typed names kept and a message."""
+        minutes = max(1, -(-wait // 60))
+        message = ngettext(
+            "Too many sign-up attempts from your address. Try again in %(n)d minute.",
+            "Too many sign-up attempts from your address. Try again in %(n)d minutes.",
+            minutes,
+        ) % {"n": minutes}
+        form = self.get_form_class()(
+            initial={
+                "username": self.request.POST.get("username", "")[:150],
+                "email": self.request.POST.get("email", "")[:254],
+            }
+        )
+        response = self.render_to_response(
+            self.get_context_data(form=form, throttled=message), status=429
+        )
+        response["Retry-After"] = str(wait)
+        return response
 
     def form_valid(self, form):
         user = services.user_register(

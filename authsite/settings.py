@@ -419,3 +419,9 @@ AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_VERBOSE = False
 # The cache handler keeps nothing in the database: no admin pages for empty tables.
 AXES_ENABLE_ADMIN = False
+
+# --- Signup form throttle (issue 6) -------------------------------------------------
+# POSTs to the HTML signup form allowed per client address ("N/second|minute|hour|day",
+# empty for no limit), counted in Redis: the form tells when an address is taken, and
+# this keeps that from being asked at speed. Redis down: the form answers 503.
+AUTHSITE_SIGNUP_FORM_RATE = os.environ.get("AUTHSITE_THROTTLE_SIGNUP_FORM", "20/hour")

@@ -85,3 +85,22 @@ def test_home_page_and_nav_link_to_the_sessions_page(client_signed_in):
     page = client_signed_in.get("/").text
 
     assert page.count('href="/accounts/sessions/"') == 2
+
+
+def test_sessions_page_labels_each_value_for_narrow_screens(client_signed_in):
+    sign_in(Client(REMOTE_ADDR="198.51.100.4"), "alice")
+
+    page = client_signed_in.get("/accounts/sessions/").text
+
+    # On a phone the table becomes one card per session, each value after its name.
+    for label in ("IP address", "Signed in", "Last active", "Ends"):
+        assert page.count(f'data-label="{label}"') == 2
+
+
+def test_session_seen_less_than_a_minute_ago_was_active_just_now(client_signed_in):
+    sign_in(Client(REMOTE_ADDR="198.51.100.4"), "alice")
+
+    page = client_signed_in.get("/accounts/sessions/").text
+
+    assert "Just now" in page
+    assert "0\xa0minutes ago" not in page

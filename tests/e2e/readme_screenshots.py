@@ -1,16 +1,18 @@
 """``make screenshots``: the README's pictures of the site, at phone and desktop widths.
 
 Serves the site with gunicorn on a fresh SQLite database and an embedded Redis, drives
-the system Chromium, and writes ``docs/screenshots/<page>-<width>.png``. To add a page
-(the sessions page, after issue 3), add an entry to ``PAGES``.
+the system Chromium, and writes ``docs/screenshots/<page>-<width>.png``. To add a page,
+add an entry to ``PAGES``.
 """
 
+import itertools
 import sys
 import tempfile
 import uuid
 from collections.abc import Callable
 from pathlib import Path
 
+from PIL import Image
 from playwright.sync_api import Page, sync_playwright
 
 from authsite.embedded_redis import EmbeddedRedis
@@ -20,7 +22,13 @@ from tests.live_site import BASE_DIR, Gunicorn, manage, site_env
 
 OUTPUT_DIR = BASE_DIR / "docs" / "screenshots"
 DEMO_PASSWORD = "correct-Horse-battery-9"
+# The other device on the sessions page: a phone's browser, as a person would have.
+PHONE_USER_AGENT = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1"
+)
 WIDTHS = {"phone": 390, "desktop": 1280}
+_accounts = itertools.count(1)
 
 
 def _anonymous(page: Page) -> None:
@@ -31,12 +39,38 @@ def _signed_in(page: Page) -> None:
     steps.sign_in(page, login="demo", password=DEMO_PASSWORD)
 
 
+def _signed_in_on_two_devices(page: Page) -> None:
+    """A new account, signed in here and on a phone: two sessions, a short history."""
+    name = f"sam{next(_accounts)}"
+    steps.signup(
+        page, username=name, email=f"{name}@example.com", password=DEMO_PASSWORD
+    )
+    browser = page.context.browser
+    assert browser is not None
+    phone = browser.new_context(
+        base_url=page.url.rstrip("/"), user_agent=PHONE_USER_AGENT
+    )
+    steps.sign_in(phone.new_page(), login=name, password=DEMO_PASSWORD)
+    phone.close()
+
+
 # name -> (path, what to do first)
 PAGES: dict[str, tuple[str, Callable[[Page], None]]] = {
     "login": ("/accounts/login/", _anonymous),
     "home-signed-in": ("/", _signed_in),
     "profile": ("/accounts/profile/", _signed_in),
+    "sessions": ("/accounts/sessions/", _signed_in_on_two_devices),
 }
+
+
+def png_shrink(path: Path, *, colors: int = 64) -> None:
+    """Rewrite a screenshot with a palette of ``colors``: a third of the bytes, and
+    flat page colours and anti-aliased text survive it."""
+    with Image.open(path) as image:
+        palette = image.convert("RGB").quantize(
+            colors=colors, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE
+        )
+    palette.save(path, "PNG", optimize=True)
 
 
 def screenshots_take(base_url: str, *, output_dir: Path) -> list[Path]:
@@ -65,6 +99,7 @@ def screenshots_take(base_url: str, *, output_dir: Path) -> list[Path]:
                     page.goto(path)
                     target = output_dir / f"{name}-{label}.png"
                     page.screenshot(path=str(target), full_page=True)
+                    png_shrink(target)
                     saved.append(target)
                     context.close()
         finally:

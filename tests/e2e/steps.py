@@ -48,21 +48,21 @@ def sign_out(page: Page) -> None:
 
 
 def end_other_session_on_sessions_page(page: Page, *, sessions: int) -> None:
-    """On /accounts/sessions/ (issue 3), see ``sessions`` rows and end the other one.
-
-    Not called yet: the sessions page arrives with the session strategies (issue 3).
-    Once it is merged, call it in test_account_journey_across_two_browsers between
-    "both signed in" and the password change, with ``sessions=2``, and then check that
-    the second browser is signed out on its next page. Adjust the locators to the page
-    as built (a table row per session, a "Sign out" button in each other row).
-    """
+    """On /accounts/sessions/, see ``sessions`` rows, this device's marked, and end
+    the one other session with its row's "Sign out" button."""
     page.goto("/accounts/sessions/")
-    rows = page.get_by_role("row").filter(has=page.get_by_role("button"))
+    rows = (
+        page.get_by_role("table")
+        .get_by_role("row")
+        .filter(has=page.get_by_role("button", name="Sign out"))
+    )
+    expect(rows).to_have_count(sessions)
+    this_device = rows.filter(has_text="This device")
+    expect(this_device).to_have_count(1)
+    others = rows.filter(has_not_text="This device")
+    others.first.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("status")).to_contain_text("That session was signed out.")
     expect(rows).to_have_count(sessions - 1)
-    rows.first.get_by_role("button", name="Sign out").click()
-    expect(
-        page.get_by_role("row").filter(has=page.get_by_role("button"))
-    ).to_have_count(sessions - 2)
 
 
 def expect_signed_in(page: Page, username: str) -> None:
@@ -73,3 +73,9 @@ def expect_signed_in(page: Page, username: str) -> None:
 
 def expect_signed_out(page: Page) -> None:
     expect(page.get_by_text("You are not signed in.")).to_be_visible()
+
+
+def expect_signed_out_at_login(page: Page) -> None:
+    """A signed-out browser that asked for a private page is sent to the sign-in form."""
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
+    expect(page.get_by_label("Username or email")).to_be_visible()

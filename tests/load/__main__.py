@@ -178,6 +178,8 @@ def main() -> int:
                 var_dir=workdir,
                 debug=False,
                 DJANGO_EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+                # Every simulated user signs up from 127.0.0.1: one address, no limit.
+                AUTHSITE_THROTTLE_SIGNUP_FORM="",
             )
             manage(env, "migrate", "--no-input")
             server = Gunicorn(

@@ -10,6 +10,8 @@ from django.core import mail
 from accounts.sessions import timeouts
 from tests.live_site import form_token
 
+NEW_PASSWORD = "a-Brand-new-passphrase-7"
+
 
 def session_key_of(client) -> str:
     return client.cookies[settings.SESSION_COOKIE_NAME].value
