@@ -48,17 +48,22 @@ class AutoSchema(openapi.AutoSchema):
 
     def error_statuses(self) -> list[int]:
         """The error statuses this operation can answer, from its view's classes."""
+        # Imported here: defining the API views reads DEFAULT_SCHEMA_CLASS (this module).
+        from accounts.api.views import TokenRefreshView
+
         view = self.view
         statuses = [503]
         if self.method in UNSAFE_METHODS:
             statuses += [400, 413, 415]
+        authenticates = bool(getattr(view, "authentication_classes", ()))
         # The token views take credentials in the body and answer 401 for bad ones.
-        if getattr(view, "authentication_classes", ()) or isinstance(
-            view, TokenViewBase
-        ):
+        if authenticates or isinstance(view, TokenViewBase):
             statuses.append(401)
-            if self.method in UNSAFE_METHODS:
-                statuses.append(403)
+        # CSRF, for a change authenticated by the access (or the refresh) cookie.
+        if self.method in UNSAFE_METHODS and (
+            authenticates or isinstance(view, TokenRefreshView)
+        ):
+            statuses.append(403)
         if getattr(view, "throttle_classes", ()):
             statuses.append(429)
         return sorted(statuses)
