@@ -13,6 +13,8 @@ from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework_simplejwt.views import TokenViewBase
 
+from accounts.api import cookies
+
 ERROR_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {"detail": {"type": "string"}, "code": {"type": "string"}},
@@ -24,6 +26,11 @@ FIELD_ERRORS_SCHEMA: dict[str, Any] = {
     "additionalProperties": {"type": "array", "items": {"type": "string"}},
 }
 BAD_REQUEST_SCHEMA: dict[str, Any] = {"anyOf": [ERROR_SCHEMA, FIELD_ERRORS_SCHEMA]}
+COOKIE_SIGN_IN_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {"detail": {"type": "string"}},
+    "required": ["detail"],
+}
 RETRY_AFTER = {
     "Retry-After": {
         "schema": {"type": "integer"},
@@ -69,7 +76,19 @@ class AutoSchema(openapi.AutoSchema):
         return sorted(statuses)
 
     def _get_response_bodies(self, direction="response"):
+        from accounts.api.views import TokenPairResponseMixin
+
         responses = super()._get_response_bodies(direction)
+        if cookies.cookie_mode() and isinstance(self.view, TokenPairResponseMixin):
+            # JWT_COOKIE=1: the tokens go in HttpOnly cookies, not in the body.
+            responses["200"] = self._get_response_for_code(
+                OpenApiResponse(
+                    response=COOKIE_SIGN_IN_SCHEMA,
+                    description="The tokens are set as HttpOnly cookies.",
+                ),
+                "200",
+                direction=direction,
+            )
         for status in self.error_statuses():
             code = str(status)
             if code in responses:

@@ -1,15 +1,19 @@
 """The API against its own OpenAPI schema (schemathesis, in process through WSGI).
 
-Every operation of /api/schema/ gets generated requests, once without credentials and
-once with a fresh valid access token for alice. Every answer must be documented
+Every operation of /api/schema/ gets generated requests, once without credentials,
+once with a fresh valid access token for alice, and once with JWT_COOKIE=1 and the
+access token in its cookie (with the CSRF token). Every answer must be documented
 (status, content type, body shape), none may be a 5xx, and a request that was refused
 (4xx) must leave the database as it was: no user, token, blacklist entry or profile
 change. The number of examples per operation is bounded so the run stays short.
 """
 
+import secrets
+
 import schemathesis
 from django.contrib.auth import get_user_model
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
 from rest_framework_simplejwt.token_blacklist.models import (
     BlacklistedToken,
     OutstandingToken,
@@ -19,6 +23,7 @@ from schemathesis.specs.openapi.checks import (
     unsupported_method,
 )
 
+from accounts.api import cookies
 from accounts.api.tokens import AccessToken
 from authsite.wsgi import application
 
@@ -61,7 +66,7 @@ def call_and_check(case, headers=None, excluded=()):
         )
 
 
-common = settings(
+common = hypothesis_settings(
     max_examples=EXAMPLES_PER_OPERATION,
     deadline=None,
     derandomize=True,
@@ -83,3 +88,26 @@ def test_api_matches_its_schema_without_credentials(case, user):
 def test_api_matches_its_schema_with_a_valid_token(case, user):
     token = AccessToken.for_user(user)
     call_and_check(case, headers={"Authorization": f"Bearer {token}"})
+
+
+def test_api_in_cookie_mode_matches_its_schema(user, settings):
+    settings.JWT_COOKIE = True
+    # Loaded now, under JWT_COOKIE=1: the token answers document cookies, not tokens.
+    cookie_schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
+    csrf = secrets.token_hex(16)
+    operations = [result.ok() for result in cookie_schema.get_all_operations()]
+    assert len(operations) == len(list(schema.get_all_operations()))
+
+    for operation in operations:
+
+        @given(case=operation.as_strategy())
+        @common
+        def run(case):
+            access = AccessToken.for_user(user)
+            cookie = (
+                f"{cookies.access_cookie_name()}={access}; "
+                f"{settings.CSRF_COOKIE_NAME}={csrf}"
+            )
+            call_and_check(case, headers={"Cookie": cookie, "X-CSRFToken": csrf})
+
+        run()

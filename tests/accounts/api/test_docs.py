@@ -62,3 +62,21 @@ def test_schema_documents_the_error_answers(client, method, path, statuses):
         assert body["required"] == ["detail", "code"]
     if "429" in responses:
         assert "Retry-After" in responses["429"]["headers"]
+
+
+def test_in_cookie_mode_the_schema_documents_sign_in_without_tokens_in_the_body(
+    client, settings, user, obtain
+):
+    settings.JWT_COOKIE = True
+    schema = client.get(
+        "/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json"
+    ).json()
+
+    for path in ("/api/auth/token/", "/api/auth/token/refresh/", "/api/me/password/"):
+        ok = schema["paths"][path]["post"]["responses"]["200"]
+        body_schema = ok["content"]["application/json"]["schema"]
+        assert body_schema["required"] == ["detail"], path
+        assert "access" not in body_schema["properties"]
+    signed_in = obtain()
+    assert signed_in.status_code == 200
+    assert set(signed_in.json()) == {"detail"}
