@@ -2,7 +2,8 @@
 its section. Every forged token is sent where a token is accepted (Bearer on /api/me/,
 /api/auth/token/verify/, /api/auth/token/refresh/) and must get 401 (413 for a body
 over the size limit) with nothing changed: no outstanding or blacklisted token added,
-the user's password and revocation time untouched.
+no refresh token marked used in Redis, the user's password and revocation time
+untouched. The fixtures are in conftest.py, the JOSE helpers in jwt_forgery.py.
 
 Audience (RFC 7519 §4.1.3): a token whose ``aud`` is a list is accepted when one
 element is exactly JWT_AUDIENCE, as the RFC says ("each principal intended to process
@@ -12,150 +13,25 @@ suffix and case variants, and lists without our exact value, are refused.
 """
 
 import base64
-import datetime
 import hashlib
 import hmac
-import io
 import json
-import threading
-import time
-import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-import jwt
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.x509.oid import NameOID
-from django.core.management import call_command
-from rest_framework.test import APIClient
-from rest_framework_simplejwt.token_blacklist.models import (
-    BlacklistedToken,
-    OutstandingToken,
+from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
+
+from accounts.api import cookies, keys
+from accounts.api.checks import check_jwt_keys
+from tests.factories import PASSWORD
+from tests.security.jwt_forgery import (
+    b64,
+    b64json,
+    claims_of,
+    hs256_with_secret,
+    keys_generate,
 )
 
-from accounts.api import keys
-from accounts.api.checks import check_jwt_keys
-from accounts.models import User
-from tests.factories import PASSWORD
-
 pytestmark = pytest.mark.django_db
-
-
-def b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def b64json(value) -> str:
-    return b64(json.dumps(value).encode())
-
-
-def _hs256_with_secret(secret: bytes, header: dict, payload: dict) -> str:
-    signing_input = f"{b64json(header)}.{b64json(payload)}"
-    signature = hmac.new(secret, signing_input.encode(), hashlib.sha256).digest()
-    return f"{signing_input}.{b64(signature)}"
-
-
-def claims_of(token: str) -> dict:
-    return json.loads(base64.urlsafe_b64decode(token.split(".")[1] + "=="))
-
-
-@pytest.fixture
-def api_client():
-    return APIClient()
-
-
-@pytest.fixture
-def rs256(settings, tmp_path):
-    """The site on RS256 with a key pair made by `manage.py jwt_keys generate`."""
-    out = io.StringIO()
-    call_command(
-        "jwt_keys", "generate", algorithm="RS256", directory=str(tmp_path), stdout=out
-    )
-    kid = out.getvalue().split()[1]
-    settings.JWT_ALGORITHM = "RS256"
-    settings.JWT_SIGNING_KEY_FILE = str(tmp_path / f"{kid}.private.pem")
-    settings.JWT_VERIFYING_KEY_FILES = []
-    return {"kid": kid, "public": tmp_path / f"{kid}.public.pem"}
-
-
-@pytest.fixture
-def claims(user, settings):
-    """Valid access-token claims for alice."""
-
-    def claims(**overrides):
-        now = time.time()
-        return {
-            "iss": settings.JWT_ISSUER,
-            "aud": settings.JWT_AUDIENCE,
-            "sub": str(user.pk),
-            "exp": int(now) + 300,
-            "iat": now,
-            "jti": uuid.uuid4().hex,
-            "token_type": "access",
-            **overrides,
-        }
-
-    return claims
-
-
-@pytest.fixture
-def forge(claims):
-    """Sign claims with the site's key (or another key, algorithm or header)."""
-
-    def forge(payload=None, *, key=None, algorithm=None, headers=None):
-        site = keys.jwt_keys()
-        # JWS over raw JSON bytes: PyJWT's jwt.encode would refuse some odd claims.
-        return jwt.api_jws.encode(
-            json.dumps(claims() if payload is None else payload).encode(),
-            site.signing_key if key is None else key,
-            algorithm=algorithm or site.algorithm,
-            headers={"kid": site.signing_kid} if headers is None else headers,
-        )
-
-    return forge
-
-
-@pytest.fixture
-def accepted(api_client):
-    def accepted(token: str) -> bool:
-        response = api_client.get("/api/me/", HTTP_AUTHORIZATION=f"Bearer {token}")
-        assert response.status_code in (200, 401), response.content
-        return response.status_code == 200
-
-    return accepted
-
-
-@pytest.fixture
-def refused(api_client, user):
-    """Assert that Bearer use, verify and refresh all refuse ``token``; nothing changes."""
-
-    def refused(token: str, *, status: int = 401) -> None:
-        def state():
-            return (
-                OutstandingToken.objects.count(),
-                BlacklistedToken.objects.count(),
-                User.objects.count(),
-                User.objects.values_list("password", "token_valid_after").get(
-                    pk=user.pk
-                ),
-            )
-
-        before = state()
-        me = api_client.get("/api/me/", HTTP_AUTHORIZATION=f"Bearer {token}")
-        assert me.status_code == 401, me.content
-        assert me.json()["code"] in {"token_not_valid", "authentication_failed"}
-        for path, field in (
-            ("/api/auth/token/verify/", "token"),
-            ("/api/auth/token/refresh/", "refresh"),
-        ):
-            response = api_client.post(path, {field: token}, format="json")
-            assert response.status_code == status, (path, response.content)
-            assert "access" not in response.json()
-        assert state() == before
-
-    return refused
 
 
 # 3.1 Perform Algorithm Verification: one algorithm per key, the configured one.
@@ -205,7 +81,7 @@ def test_3_1_perform_algorithm_verification_hs256_keyed_with_the_rsa_public_pem(
 ):
     header = {"alg": "HS256", "typ": "JWT", "kid": rs256["kid"]}
 
-    refused(_hs256_with_secret(rs256["public"].read_bytes(), header, claims()))
+    refused(hs256_with_secret(rs256["public"].read_bytes(), header, claims()))
 
 
 def test_3_1_perform_algorithm_verification_hs256_keyed_with_the_rsa_public_jwk(
@@ -219,7 +95,7 @@ def test_3_1_perform_algorithm_verification_hs256_keyed_with_the_rsa_public_jwk(
         json.dumps(published, separators=(",", ":"), sort_keys=True).encode(),
         base64.urlsafe_b64decode(published["n"] + "=="),
     ):
-        refused(_hs256_with_secret(secret, header, claims()))
+        refused(hs256_with_secret(secret, header, claims()))
 
 
 # 3.2 Use Appropriate Algorithms: 3.1 covers "none"; weak keys are refused at start.
@@ -247,11 +123,7 @@ def test_3_4_validate_cryptographic_inputs_es256_zero_signature(
     settings, tmp_path, claims, refused
 ):
     # The "psychic signature" (r = s = 0) that some ECDSA verifiers accepted.
-    out = io.StringIO()
-    call_command(
-        "jwt_keys", "generate", algorithm="ES256", directory=str(tmp_path), stdout=out
-    )
-    kid = out.getvalue().split()[1]
+    kid = keys_generate(tmp_path, "ES256")
     settings.JWT_ALGORITHM = "ES256"
     settings.JWT_SIGNING_KEY_FILE = str(tmp_path / f"{kid}.private.pem")
     settings.JWT_VERIFYING_KEY_FILES = []
@@ -335,60 +207,7 @@ def test_3_10_do_not_trust_kid_injection_is_refused(claims, refused, kid):
     # Signed with an empty key (what ../../dev/null would read) and with ours.
     header = {"alg": "HS256", "typ": "JWT", "kid": kid}
     for secret in (b"", keys.jwt_keys().signing_key):
-        refused(_hs256_with_secret(secret, header, claims()))
-
-
-class _Recorder(BaseHTTPRequestHandler):
-    """Answers every GET with the attacker's JWKS, and notes that it was asked."""
-
-    def do_GET(self):
-        self.server.requests.append(self.path)
-        body = json.dumps(self.server.jwks).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def attacker():
-    """An attacker's RSA key, its self-signed certificate, and a key server on loopback
-    that serves the key as a JWKS and records every request it gets."""
-    private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    jwk = keys.public_jwk(private.public_key())
-    kid = keys.jwk_thumbprint(jwk)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "authsite")])
-    now = datetime.datetime.now(tz=datetime.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(private.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(days=1))
-        .not_valid_after(now + datetime.timedelta(days=1))
-        .sign(private, hashes.SHA256())
-    )
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
-    server.requests = []
-    server.jwks = {"keys": [{**jwk, "kid": kid, "alg": "RS256", "use": "sig"}]}
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield {
-        "key": private,
-        "jwk": {**jwk, "kid": kid},
-        "kid": kid,
-        "x5c": [b64(cert.public_bytes(serialization.Encoding.DER))],
-        "url": f"http://127.0.0.1:{server.server_port}/jwks.json",
-        "requests": server.requests,
-    }
-    server.shutdown()
-    server.server_close()
-    thread.join()
+        refused(hs256_with_secret(secret, header, claims()))
 
 
 def _key_headers(attacker, name: str) -> dict:
@@ -544,3 +363,26 @@ def test_the_forged_baseline_is_accepted(forge, accepted, user, api_client):
         "/api/auth/token/", {"username": "alice", "password": PASSWORD}, format="json"
     )
     assert set(claims_of(obtained.json()["access"])) >= {"iss", "aud", "sub"}
+
+
+def test_3_1_and_3_10_forgeries_in_the_access_cookie_are_refused(
+    settings, rs256, claims, forge, api_client
+):
+    # JWT_COOKIE=1: the access cookie goes through the same verification as Bearer.
+    settings.JWT_COOKIE = True
+    name = cookies.access_cookie_name()
+    kid = rs256["kid"]
+    forged = [
+        f"{b64json({'alg': 'none', 'kid': kid})}.{b64json(claims())}.",
+        hs256_with_secret(
+            rs256["public"].read_bytes(), {"alg": "HS256", "kid": kid}, claims()
+        ),
+        hs256_with_secret(b"", {"alg": "HS256", "kid": "../../dev/null"}, claims()),
+        forge(claims(aud="AUTHSITE-API")),
+    ]
+
+    for token in forged:
+        api_client.cookies[name] = token
+        assert api_client.get("/api/me/").status_code == 401
+    api_client.cookies[name] = forge()
+    assert api_client.get("/api/me/").status_code == 200
