@@ -10,8 +10,11 @@ change. The number of examples per operation is bounded so the run stays short.
 
 import secrets
 
+import pytest
 import schemathesis
 from django.contrib.auth import get_user_model
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from rest_framework_simplejwt.token_blacklist.models import (
@@ -34,6 +37,18 @@ User = get_user_model()
 
 # Loaded when the module is collected: generating the schema reads no database.
 schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_database_connection():
+    # Through the real WSGI handler Django closes the database connection at the end
+    # of each request, and with it the test's transaction (PostgreSQL; SQLite's test
+    # database is in memory and never closed). Django's test client does the same.
+    for signal in (signals.request_started, signals.request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (signals.request_started, signals.request_finished):
+        signal.connect(close_old_connections)
 
 
 def database_state() -> tuple:
