@@ -19,6 +19,7 @@ from accounts.api import cookies, tokens, users
 from accounts.models import UsernameValidator
 
 User = get_user_model()
+VERIFIABLE_TOKEN_TYPES = ("access", "refresh")
 
 
 def _password_field() -> serializers.CharField:
@@ -30,13 +31,42 @@ def _password_field() -> serializers.CharField:
     )
 
 
+class StrictStringsMixin:
+    """Refuse a number or boolean where a string belongs, with 400.
+
+    DRF's CharField turns ``5`` into ``"5"``; a client that sends the wrong type has a
+    bug it should hear about, and the schema promises a string.
+    """
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, dict):
+            errors = {
+                name: [_("Not a valid string.")]
+                for name, field in self.fields.items()
+                if isinstance(field, serializers.CharField)
+                and not field.read_only
+                and isinstance(data.get(name), int | float | bool)
+            }
+        else:
+            errors = {}
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            if errors and isinstance(exc.detail, dict):
+                raise serializers.ValidationError({**exc.detail, **errors}) from exc
+            raise
+        if errors:
+            raise serializers.ValidationError(errors)
+        return value
+
+
 def token_pair(*, user: Any) -> dict[str, str]:
     """Issue a new refresh token (recorded as outstanding) and its access token."""
     refresh = tokens.RefreshToken.for_user(user)
     return {"access": str(refresh.access_token), "refresh": str(refresh)}
 
 
-class UserSerializer(serializers.ModelSerializer):
+class UserSerializer(StrictStringsMixin, serializers.ModelSerializer):
     class Meta:
         model = User
         fields = ("id", "username", "email", "first_name", "last_name", "date_joined")
@@ -61,7 +91,7 @@ class UserSerializer(serializers.ModelSerializer):
         return services.user_profile_update(user=instance, **fields)
 
 
-class RegisterSerializer(serializers.Serializer):
+class RegisterSerializer(StrictStringsMixin, serializers.Serializer):
     username = serializers.CharField(max_length=150, validators=[UsernameValidator()])
     email = serializers.EmailField(max_length=254)
     password = _password_field()
@@ -95,7 +125,7 @@ class RegisterSerializer(serializers.Serializer):
         return UserSerializer(instance).data
 
 
-class PasswordChangeSerializer(serializers.Serializer):
+class PasswordChangeSerializer(StrictStringsMixin, serializers.Serializer):
     old_password = _password_field()
     new_password = _password_field()
 
@@ -120,7 +150,9 @@ class PasswordChangeSerializer(serializers.Serializer):
         )
 
 
-class TokenObtainPairSerializer(jwt_serializers.TokenObtainPairSerializer):
+class TokenObtainPairSerializer(
+    StrictStringsMixin, jwt_serializers.TokenObtainPairSerializer
+):
     """Username or email and password to a token pair; 429 while the pair is locked."""
 
     token_class = tokens.RefreshToken
@@ -168,7 +200,7 @@ def refresh_claim(*, refresh: tokens.RefreshToken) -> bool:
     return bool(get_redis_connection("default").set(key, b"1", nx=True, ex=ttl))
 
 
-class TokenRefreshSerializer(serializers.Serializer):
+class TokenRefreshSerializer(StrictStringsMixin, serializers.Serializer):
     """Rotate: the refresh token is used up, a new pair is issued; reuse gives 401."""
 
     refresh = serializers.CharField(required=False)
@@ -182,20 +214,24 @@ class TokenRefreshSerializer(serializers.Serializer):
         return token_pair(user=user)
 
 
-class TokenVerifySerializer(serializers.Serializer):
+class TokenVerifySerializer(StrictStringsMixin, serializers.Serializer):
     """200 for a token we would accept now; 401 for any other, revoked ones included."""
 
     token = serializers.CharField()
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         token = tokens.UntypedToken(attrs["token"])
+        # UntypedToken checks no type: only the two kinds the site issues pass, so
+        # that verify never vouches for a token no endpoint would accept.
+        if token.get("token_type") not in VERIFIABLE_TOKEN_TYPES:
+            raise InvalidToken(_("Token has wrong type"))
         if BlacklistedToken.objects.filter(token__jti=token["jti"]).exists():
             raise InvalidToken(_("Token is blacklisted"))
         users.token_user(payload=token.payload)
         return {}
 
 
-class LogoutSerializer(serializers.Serializer):
+class LogoutSerializer(StrictStringsMixin, serializers.Serializer):
     """The refresh token to end; in cookie mode, the sign-in of the access cookie."""
 
     refresh = serializers.CharField(required=False)

@@ -1,5 +1,5 @@
 from django.urls import path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
 from accounts.api import views
 
@@ -20,9 +20,7 @@ urlpatterns = [
     path("me/password/", views.PasswordChangeView.as_view(), name="api-password"),
     path("health/", views.HealthView.as_view(), name="api-health"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path(
-        "docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"
-    ),
+    path("docs/", views.DocsView.as_view(url_name="api-schema"), name="api-docs"),
     # Last: anything else under /api/ is a JSON 404 (a missing slash included, which
     # would otherwise be a redirect that drops a POST body).
     re_path(r"^(?P<path>.*)$", views.api_not_found),

@@ -5,6 +5,7 @@ from django.db import connection
 from django.http import JsonResponse
 from django.urls import Resolver404, resolve
 from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.views import SpectacularSwaggerView
 from rest_framework import generics, permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -194,6 +195,20 @@ class JWKSView(APIView):
     def get(self, request):
         response = Response({"keys": keys.jwt_keys().public_jwks})
         response["Cache-Control"] = "public, max-age=300"
+        return response
+
+
+class DocsView(SpectacularSwaggerView):
+    """Swagger UI under the site's own Cross-Origin-Opener-Policy (same-origin).
+
+    drf-spectacular relaxes it to unsafe-none for Swagger's OAuth2 sign-in popup; this
+    API takes bearer tokens only, so the page keeps the header every other page has.
+    """
+
+    @extend_schema(exclude=True)
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        del response["Cross-Origin-Opener-Policy"]
         return response
 
 

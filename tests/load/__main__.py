@@ -144,6 +144,29 @@ async def sign_ins_check(base_url: str, usernames: list[str], run_id: str) -> li
     return failed
 
 
+def refresh_tokens_check(
+    base_url: str, record: scenario.Record
+) -> tuple[list[str], list[str]]:
+    """Ask /api/auth/token/verify/ about every refresh token the run held: the live
+    ones must pass, the rotated ones must not. Return (refused live, accepted used)."""
+    refused, accepted = [], []
+    with httpx.Client(base_url=base_url, timeout=60) as client:
+
+        def verified(token: str) -> bool:
+            response = client.post(
+                "/api/auth/token/verify/",
+                json={"token": token},
+                headers={"X-Forwarded-Proto": "https"},
+            )
+            return response.status_code == 200
+
+        for username, token in record.live_refresh.items():
+            if not verified(token):
+                refused.append(username)
+        accepted = [token for token in record.used_refresh if verified(token)]
+    return refused, accepted
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=200)
@@ -178,7 +201,10 @@ def main() -> int:
                 var_dir=workdir,
                 debug=False,
                 DJANGO_EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-                # Every simulated user signs up from 127.0.0.1: one address, no limit.
+                # Each simulated user sends its own X-Forwarded-For, as clients behind
+                # the proxy would have their own addresses for throttles and lockout.
+                AUTHSITE_TRUSTED_PROXY_COUNT="1",
+                # The signup form's throttle is tested elsewhere; here it would only cap the run.
                 AUTHSITE_THROTTLE_SIGNUP_FORM="",
             )
             manage(env, "migrate", "--no-input")
@@ -224,6 +250,9 @@ def main() -> int:
                 cannot_sign_in = asyncio.run(
                     sign_ins_check(server.url, record.signed_up, run_id)
                 )
+                refresh_refused, used_accepted = refresh_tokens_check(
+                    server.url, record
+                )
         server_errors = record.failures
         print(
             f"\nsignups answered success: {len(record.signed_up)}; "
@@ -246,6 +275,18 @@ def main() -> int:
             failures.append(f"{len(missing_sessions)} sessions missing from Redis")
         if lingering:
             failures.append(f"{len(lingering)} signed-out sessions still in Redis")
+        print(
+            f"API: refresh tokens held at the end: {len(record.live_refresh)}, "
+            f"refused afterwards: {len(refresh_refused)}; rotated away: "
+            f"{len(record.used_refresh)}, still accepted: {len(used_accepted)}; live "
+            f"tokens refused during the run: {len(record.api_refused)}"
+        )
+        if record.api_refused:
+            failures.append(f"API refused live tokens: {record.api_refused[:5]}")
+        if refresh_refused:
+            failures.append(f"{len(refresh_refused)} held refresh tokens refused")
+        if used_accepted:
+            failures.append(f"{len(used_accepted)} rotated refresh tokens accepted")
         if not record.signed_up:
             failures.append("no signup succeeded")
     finally:

@@ -1,8 +1,8 @@
 """What a simulated user does, and what the run records about it.
 
 Each user signs up, then until the run ends picks an action (weighted) after a short
-think time. To add one (API calls, after issue 4), write an ``async def`` taking the
-user and add it to ``ACTIONS``; record every request through ``user.request``.
+think time. To add one, write an ``async def`` taking the user and add it to
+``ACTIONS``; record every request through ``user.request``.
 """
 
 from __future__ import annotations
@@ -37,6 +37,9 @@ class Record:
     live_sessions: dict[str, str] = field(default_factory=dict)  # username -> key
     ended_sessions: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
+    live_refresh: dict[str, str] = field(default_factory=dict)  # username -> token
+    used_refresh: list[str] = field(default_factory=list)  # rotated away
+    api_refused: list[str] = field(default_factory=list)  # a live token refused
 
 
 class SimulatedUser:
@@ -50,17 +53,34 @@ class SimulatedUser:
         self.username = f"load{run_id}u{number}"
         self.cookies: dict[str, str] = {}
         self.origin = str(client.base_url).replace("http://", "https://", 1)
+        # Each user's own address, as the trusted proxy reports it: throttles and
+        # lockout count per address, as they would for real clients.
+        self.address = f"10.{number >> 16 & 255}.{number >> 8 & 255}.{number & 255}"
+        self.api_tokens: dict[str, str] | None = None
 
     async def request(
-        self, kind: str, method: str, path: str, data: dict | None = None
+        self,
+        kind: str,
+        method: str,
+        path: str,
+        data: dict | None = None,
+        *,
+        json: dict | None = None,
+        bearer: str | None = None,
     ) -> httpx.Response | None:
-        headers = {"X-Forwarded-Proto": "https", "Origin": self.origin}
+        headers = {
+            "X-Forwarded-Proto": "https",
+            "X-Forwarded-For": self.address,
+            "Origin": self.origin,
+        }
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        if bearer:
+            headers["Authorization"] = f"Bearer {bearer}"
         started = time.perf_counter()
         try:
             response = await self.client.request(
-                method, path, data=data, headers=headers
+                method, path, data=data, json=json, headers=headers
             )
         except httpx.HTTPError as exc:
             self.record.samples.append(Sample(kind, 0, time.perf_counter() - started))
@@ -148,11 +168,61 @@ async def sign_out_and_in(user: SimulatedUser) -> None:
         user.note_session_started()
 
 
+async def api_calls(user: SimulatedUser) -> None:
+    """A token pair (once), /api/me/ read and changed, then a refresh (rotation).
+
+    Every answer to a live token must be a success: anything else is a failure of
+    the run. The refresh token held at the end and the ones rotated away are checked
+    afterwards (accepted and refused).
+    """
+    if user.api_tokens is None:
+        response = await user.request(
+            "api token",
+            "POST",
+            "/api/auth/token/",
+            json={"username": user.username, "password": PASSWORD},
+        )
+        if not _api_ok(user, response, "api token"):
+            return
+        user.api_tokens = response.json()
+        user.record.live_refresh[user.username] = user.api_tokens["refresh"]
+    access = user.api_tokens["access"]
+    me = await user.request("api me", "GET", "/api/me/", bearer=access)
+    _api_ok(user, me, "api me GET")
+    patched = await user.request(
+        "api me",
+        "PATCH",
+        "/api/me/",
+        json={"first_name": random.choice(["Ada", "Grace", "Linus"])},
+        bearer=access,
+    )
+    _api_ok(user, patched, "api me PATCH")
+    old_refresh = user.api_tokens["refresh"]
+    response = await user.request(
+        "api refresh", "POST", "/api/auth/token/refresh/", json={"refresh": old_refresh}
+    )
+    if _api_ok(user, response, "api refresh"):
+        user.api_tokens = response.json()
+        user.record.used_refresh.append(old_refresh)
+        user.record.live_refresh[user.username] = user.api_tokens["refresh"]
+
+
+def _api_ok(user: SimulatedUser, response: httpx.Response | None, what: str) -> bool:
+    if response is None:
+        return False
+    if response.status_code != 200:
+        if response.status_code < 500:  # a 5xx is already a failure
+            user.record.api_refused.append(f"{what}: {response.status_code}")
+        return False
+    return True
+
+
 # action, weight
 ACTIONS: list[tuple[Callable[[SimulatedUser], Awaitable[None]], int]] = [
-    (page_views, 70),
+    (page_views, 60),
     (profile_edit, 10),
-    (sign_out_and_in, 20),
+    (sign_out_and_in, 15),
+    (api_calls, 15),
 ]
 
 

@@ -8,7 +8,9 @@ import httpx
 import pytest
 from django.conf import settings
 
-from tests.live_site import manage, site_env
+from authsite.embedded_redis import free_port
+from tests.factories import PASSWORD
+from tests.live_site import Gunicorn, manage, site_env
 
 SECURITY_HEADERS = {
     "Strict-Transport-Security": "max-age=31536000; includeSubDomains; preload",
@@ -80,3 +82,90 @@ def test_plain_http_is_redirected_to_https(production_site):
 
     assert response.status_code == 301
     assert response.headers["Location"].startswith("https://")
+
+
+def assert_security_headers(response: httpx.Response, what: str) -> None:
+    for name, value in SECURITY_HEADERS.items():
+        assert response.headers.get(name) == value, (what, name)
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        ("GET", "/api/health/", 200),
+        ("GET", "/.well-known/jwks.json", 200),
+        ("GET", "/api/docs/", 200),
+        ("GET", "/api/schema/", 200),
+        ("GET", "/api/me/", 401),
+        ("POST", "/api/auth/token/verify/", 401),
+        ("GET", "/api/no-such-endpoint/", 404),
+        ("POST", "/api/auth/register/", 400),
+        ("POST", "/api/auth/logout/", 400),
+    ],
+)
+def test_security_headers_on_api_answers(https_client, method, path, status):
+    body = {"token": "not-a-token"} if path.endswith("verify/") else {}
+    response = https_client.request(method, path, json=body)
+
+    assert response.status_code == status
+    assert_security_headers(response, path)
+
+
+def test_security_headers_on_signed_in_api_answers(https_client, unique_name):
+    registered = https_client.request(
+        "POST",
+        "/api/auth/register/",
+        json={
+            "username": unique_name,
+            "email": f"{unique_name}@example.com",
+            "password": PASSWORD,
+        },
+    )
+    pair = https_client.request(
+        "POST", "/api/auth/token/", json={"username": unique_name, "password": PASSWORD}
+    )
+    bearer = {"Authorization": f"Bearer {pair.json()['access']}"}
+    me = https_client.request("GET", "/api/me/", headers=bearer)
+    patched = https_client.request(
+        "PATCH", "/api/me/", headers=bearer, json={"first_name": "Ada"}
+    )
+
+    for response, status in ((registered, 201), (pair, 200), (me, 200), (patched, 200)):
+        assert response.status_code == status, response.text
+        assert_security_headers(response, str(response.url))
+
+
+def test_security_headers_on_a_throttled_api_answer(https_client, settings):
+    # The register throttle allows a few tries per address per hour; the counters
+    # live under this run's key prefix and are removed after the test.
+    responses = [
+        https_client.request("POST", "/api/auth/register/", json={})
+        for _ in range(
+            int(settings.AUTHSITE_API_THROTTLE_RATES["register"].split("/")[0]) + 1
+        )
+    ]
+
+    throttled = responses[-1]
+    assert throttled.status_code == 429
+    assert throttled.json()["code"] == "throttled"
+    assert_security_headers(throttled, "429")
+
+
+def test_security_headers_on_a_503_api_answer():
+    workdir = Path(tempfile.mkdtemp(prefix="authsite-deploy-503-"))
+    env = site_env(
+        database_url=f"postgres://postgres@127.0.0.1:{free_port()}/authsite",
+        redis_url=settings.REDIS_URL,
+        key_prefix=settings.REDIS_KEY_PREFIX,
+        var_dir=workdir,
+        debug=False,
+    )
+
+    with Gunicorn(env, log_path=workdir / "gunicorn.log") as server:
+        response = httpx.get(
+            f"{server.url}/api/health/", headers={"X-Forwarded-Proto": "https"}
+        )
+
+    assert response.status_code == 503
+    assert response.json()["database"] == "unavailable"
+    assert_security_headers(response, "503")

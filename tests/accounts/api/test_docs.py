@@ -38,3 +38,45 @@ def test_swagger_ui_loads_its_assets_from_this_site(client):
         assert url.startswith("/"), url  # no CDN
     script = next(url for url in assets if url.endswith(".js"))
     assert client.get(script).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "statuses"),
+    [
+        ("get", "/api/me/", {"200", "401", "503"}),
+        ("patch", "/api/me/", {"200", "400", "401", "403", "413", "415", "503"}),
+        ("post", "/api/auth/token/", {"200", "400", "401", "413", "415", "429", "503"}),
+        ("post", "/api/auth/register/", {"201", "400", "413", "415", "429", "503"}),
+        ("get", "/api/health/", {"200", "503"}),
+    ],
+)
+def test_schema_documents_the_error_answers(client, method, path, statuses):
+    schema = client.get(
+        "/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json"
+    ).json()
+    responses = schema["paths"][path][method]["responses"]
+
+    assert set(responses) == statuses
+    if "401" in responses:
+        body = responses["401"]["content"]["application/json"]["schema"]
+        assert body["required"] == ["detail", "code"]
+    if "429" in responses:
+        assert "Retry-After" in responses["429"]["headers"]
+
+
+def test_in_cookie_mode_the_schema_documents_sign_in_without_tokens_in_the_body(
+    client, settings, user, obtain
+):
+    settings.JWT_COOKIE = True
+    schema = client.get(
+        "/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json"
+    ).json()
+
+    for path in ("/api/auth/token/", "/api/auth/token/refresh/", "/api/me/password/"):
+        ok = schema["paths"][path]["post"]["responses"]["200"]
+        body_schema = ok["content"]["application/json"]["schema"]
+        assert body_schema["required"] == ["detail"], path
+        assert "access" not in body_schema["properties"]
+    signed_in = obtain()
+    assert signed_in.status_code == 200
+    assert set(signed_in.json()) == {"detail"}

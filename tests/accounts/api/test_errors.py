@@ -147,3 +147,34 @@ def test_a_missing_trailing_slash_is_a_json_404_that_says_so(api_client, user):
 
     assert response.status_code == 404
     assert "/api/auth/token/" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/api/auth/token/", {"username": 5, "password": "x"}),
+        ("/api/auth/token/refresh/", {"refresh": 0}),
+        ("/api/auth/token/verify/", {"token": True}),
+        (
+            "/api/auth/register/",
+            {"username": "carol", "email": "c@e.com", "password": 1.5},
+        ),
+    ],
+)
+def test_a_number_where_a_string_belongs_is_400_naming_the_field(
+    api_client, path, body
+):
+    response = api_client.post(path, body, format="json")
+
+    assert response.status_code == 400
+    (field,) = [name for name, value in body.items() if not isinstance(value, str)]
+    assert response.json()[field] == ["Not a valid string."]
+
+
+def test_patch_me_with_a_number_for_a_name_is_400_and_changes_nothing(authed, user):
+    response = authed.patch("/api/me/", {"last_name": 0}, format="json")
+
+    assert response.status_code == 400
+    assert response.json() == {"last_name": ["Not a valid string."]}
+    user.refresh_from_db()
+    assert user.last_name == ""
