@@ -79,11 +79,13 @@ def scalelab_run(
     out: Path,
     database: LabDatabase | None = None,
     progress: TextIO | None = sys.stderr,
+    strategy: lab.LabStrategy | None = None,
 ) -> RunResult:
     """Start everything for one run, drive the users, stop everything; return figures.
 
     A strategy this build lacks, or a server that does not start, gives a result with
-    ``error`` set. KeyboardInterrupt stops the servers and propagates.
+    ``error`` set. KeyboardInterrupt stops the servers and propagates. ``strategy``
+    replaces the table's entry for ``options.strategy`` (for a variant of a strategy).
     """
     result = RunResult(
         strategy=options.strategy,
@@ -91,7 +93,7 @@ def scalelab_run(
         balancer=options.balancer,
         client=options.client,
     )
-    strategy = lab.strategy_get(name=options.strategy)
+    strategy = strategy or lab.strategy_get(name=options.strategy)
     run_dir = Path(out) / f"{options.strategy}-{options.balancer}-{options.nodes}"
     own_database = database is None
     try:
