@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test lint format clean
+.PHONY: run test lint format clean lab bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,3 +35,10 @@ format: $(VENV)/.installed-dev
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
+
+# The scale-out lab and the authentication benchmark (README: "Choosing a session strategy").
+lab: $(VENV)/.installed-dev
+	$(BIN)/python manage.py scalelab --matrix --out var/lab
+
+bench: $(VENV)/.installed-dev
+	$(BIN)/python manage.py authbench --out var/bench

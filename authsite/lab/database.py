@@ -54,6 +54,12 @@ def database_prepare(*, directory: Path, source_url: str | None) -> LabDatabase:
         note = "DATABASE_URL is not PostgreSQL; "
     path = Path(directory).resolve() / "lab.sqlite3"
     path.parent.mkdir(parents=True, exist_ok=True)
+    for stale in (
+        path,
+        path.with_name(path.name + "-wal"),
+        path.with_name(path.name + "-shm"),
+    ):
+        stale.unlink(missing_ok=True)  # the lab's own file from an earlier run
     with sqlite3.connect(path) as connection:
         # WAL lets readers run beside the one writer; the mode is stored in the file.
         connection.execute("PRAGMA journal_mode=WAL")

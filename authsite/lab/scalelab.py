@@ -148,9 +148,11 @@ def scalelab_run(
     result.node_share = {name: _per(c, total) or 0.0 for name, c in counts.items()}
     if counts and min(counts.values()) > 0:
         result.imbalance = round(max(counts.values()) / min(counts.values()), 3)
-    result.store_commands_per_request = _per(store.commands, tally.requests)
-    result.store_bytes_per_request = _per(store.bytes, tally.requests)
-    result.store_commands = store.per_command
+    if lab.STORE_DB not in strategy.stores:
+        # Database sessions are not counted: their figures stay empty rather than 0.
+        result.store_commands_per_request = _per(store.commands, tally.requests)
+        result.store_bytes_per_request = _per(store.bytes, tally.requests)
+        result.store_commands = store.per_command
     result.cache_commands_per_request = _per(cache.commands, tally.requests)
     if cluster.replica_urls:
         # Every replica receives the whole replication stream once.
