@@ -130,6 +130,7 @@ def load_run(
     usernames = [USERNAME_FORMAT.format(n) for n in range(1, plan.users + 1)]
     tally = LoadTally()
     deadline = time.monotonic() + plan.seconds
+    stop = threading.Event()
 
     def first_sign_in(index: int) -> None:
         try:
@@ -140,7 +141,7 @@ def load_run(
     def pages(index: int, bar: Progress) -> None:
         user = clients[index]
         for _ in range(plan.requests):
-            if time.monotonic() > deadline:
+            if time.monotonic() > deadline or stop.is_set():
                 return
             try:
                 response, outcome = page(user)
@@ -156,19 +157,24 @@ def load_run(
                             tally.nodes[extra.node] = tally.nodes.get(extra.node, 0) + 1
             except Exception as exc:
                 tally.error(f"page: {exc}")
-            bar.done += 1
+            bar.done += 1  # unlocked: a progress bar may be one step behind
 
+    pool = ThreadPoolExecutor(max_workers=plan.users)
     try:
-        with ThreadPoolExecutor(max_workers=plan.users) as pool:
-            list(pool.map(first_sign_in, range(plan.users)))
-            between_phases()
-            started = time.perf_counter()
-            with Progress(
-                total=plan.users * plan.requests, label=label, stream=progress
-            ) as bar:
-                list(pool.map(lambda i: pages(i, bar), range(plan.users)))
-            elapsed = time.perf_counter() - started
+        list(pool.map(first_sign_in, range(plan.users)))
+        between_phases()
+        started = time.perf_counter()
+        with Progress(
+            total=plan.users * plan.requests, label=label, stream=progress
+        ) as bar:
+            list(pool.map(lambda i: pages(i, bar), range(plan.users)))
+        elapsed = time.perf_counter() - started
+    except BaseException:
+        # Ctrl-C or an error: let the users stop at their next request.
+        stop.set()
+        raise
     finally:
+        pool.shutdown(wait=True, cancel_futures=True)
         for user in clients:
             user.close()
     return tally, elapsed

@@ -33,12 +33,18 @@ class LabError(RuntimeError):
     """A run cannot go on; the message says why in one line."""
 
 
-def binary_find(*, name: str) -> str:
-    """Return the path of a system binary, or raise LabError saying how to install it."""
+SYSTEM_FOLDERS = ("/usr/sbin", "/usr/local/sbin", "/usr/bin")
+
+
+def binary_find(*, name: str, folders: tuple[str, ...] = SYSTEM_FOLDERS) -> str:
+    """Return the path of a system binary, or raise LabError saying how to install it.
+
+    ``folders`` are searched after PATH: nginx lives in /usr/sbin, often not on PATH.
+    """
     found = shutil.which(name) or next(
         (
             str(Path(folder) / name)
-            for folder in ("/usr/sbin", "/usr/local/sbin", "/usr/bin")
+            for folder in folders
             if (Path(folder) / name).exists()
         ),
         None,
@@ -77,12 +83,26 @@ class Processes:
             signal.signal(signal.SIGTERM, self._previous_sigterm)  # type: ignore[arg-type]
 
     def stop_all(self) -> None:
-        while self._stoppers:
-            stop = self._stoppers.pop()
-            try:
-                stop()
-            except Exception as exc:  # keep stopping the others
-                print(f"lab: could not stop a server: {exc}", file=sys.stderr)
+        """Stop everything, newest first; a second Ctrl-C does not cut this short."""
+        interrupted: BaseException | None = None
+        previous = None
+        if _in_main_thread():
+            previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            while self._stoppers:
+                stop = self._stoppers.pop()
+                try:
+                    stop()
+                except BaseException as exc:  # keep stopping the others
+                    if isinstance(exc, KeyboardInterrupt):
+                        interrupted = exc
+                    else:
+                        print(f"lab: could not stop a server: {exc}", file=sys.stderr)
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGINT, previous)
+        if interrupted is not None:
+            raise interrupted
 
     # --- Redis, Sentinel, memcached ------------------------------------------------
 

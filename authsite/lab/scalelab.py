@@ -109,7 +109,7 @@ def scalelab_run(
                 balancer=options.balancer,
                 env=env,
             )
-            overhead = _overhead(cluster)
+            overhead, start = _overhead(cluster)
             before: list[tuple[StoreCounters, StoreCounters]] = []
             tally, elapsed = load_run(
                 plan=LoadPlan(
@@ -155,20 +155,24 @@ def scalelab_run(
         result.store_commands = store.per_command
     result.cache_commands_per_request = _per(cache.commands, tally.requests)
     if cluster.replica_urls:
+        # Sessions are written at sign-in, so this counts from before the sign-ins.
         # Every replica receives the whole replication stream once.
-        shipped = store.replication_offset * len(cluster.replica_urls)
-        result.replication_bytes_per_write = _per(shipped, store.writes)
+        whole = store_after - start[0]
+        shipped = whole.replication_offset * len(cluster.replica_urls)
+        result.replication_bytes_per_write = _per(shipped, whole.writes)
     result.p50_ms = round(percentile(tally.latencies, 0.50) * 1000, 2)
     result.p99_ms = round(percentile(tally.latencies, 0.99) * 1000, 2)
     result.rps = round(tally.requests / elapsed, 1) if elapsed else None
     return result
 
 
-def _overhead(cluster) -> tuple[int, int]:
-    """Bytes that reading the counters itself costs (two snapshots, nothing between)."""
+def _overhead(cluster) -> tuple[tuple[int, int], tuple[StoreCounters, StoreCounters]]:
+    """Bytes that reading the counters itself costs (two snapshots, nothing between),
+    and the second snapshot, taken before any user arrives."""
     first = _snapshot(cluster)
     second = _snapshot(cluster)
-    return (second[0].bytes - first[0].bytes, second[1].bytes - first[1].bytes)
+    costs = (second[0].bytes - first[0].bytes, second[1].bytes - first[1].bytes)
+    return costs, second
 
 
 def database_ready(
