@@ -154,7 +154,7 @@ def api_sign_in(client: Client, *, username: str, password: str) -> None:
         "POST", API_TOKEN_PATH, json_body={"username": username, "password": password}
     )
     if answer.status != 200:
-        raise SignInFailed(f"{API_TOKEN_PATH} answered {answer.status}")
+        raise SignInFailed(f"POST {API_TOKEN_PATH} answered {answer.status}")
     access = json.loads(answer.body)["access"]
     client.headers["Authorization"] = f"Bearer {access}"
 

@@ -18,6 +18,7 @@ from typing import TextIO
 
 from authsite.lab import client as http
 from authsite.lab.database import LAB_PASSWORD, USERNAME_FORMAT
+from authsite.lab.processes import LabError
 
 BROWSER = "browser"
 API = "api"
@@ -162,6 +163,8 @@ def load_run(
     pool = ThreadPoolExecutor(max_workers=plan.users)
     try:
         list(pool.map(first_sign_in, range(plan.users)))
+        if tally.errors == plan.users:
+            raise LabError(f"no user could sign in: {tally.error_samples[0]}")
         between_phases()
         started = time.perf_counter()
         with Progress(

@@ -144,22 +144,52 @@ def test_single_run_prints_the_figures_as_json(tmp_path):
     assert figures["mismatch_rate"] == 0
 
 
+PER_NODE_STORE = LabStrategy(
+    name="redis",
+    node_env={"REDIS_SESSIONS_URL": "redis://127.0.0.1:{sessions_port}/{node}"},
+)
+
+
 def test_a_session_store_not_shared_between_nodes_loses_sessions(tmp_path):
     """The lab's own check, with what exists before the strategies issue: each node
     keeps its sessions in a Redis database of its own, so they are not shared."""
-    per_node = LabStrategy(
-        name="redis",
-        node_env={"REDIS_SESSIONS_URL": "redis://127.0.0.1:{sessions_port}/{node}"},
-    )
     options = RunOptions(strategy="redis", nodes=2, users=4, requests=15)
 
     result = scalelab_run(
-        options=options, out=tmp_path, progress=None, strategy=per_node
+        options=options, out=tmp_path, progress=None, strategy=PER_NODE_STORE
     )
 
     assert result.error is None, result.error
     assert result.mismatch_rate > 0.2
     assert result.logins > 0
+
+
+def test_sticky_balancer_keeps_sessions_not_shared_between_nodes(tmp_path):
+    options = RunOptions(
+        strategy="redis", nodes=2, balancer="sticky", users=4, requests=15
+    )
+
+    result = scalelab_run(
+        options=options, out=tmp_path, progress=None, strategy=PER_NODE_STORE
+    )
+
+    assert result.error is None, result.error
+    assert result.mismatch_rate == 0
+    assert result.page_requests == 60
+
+
+def test_api_users_lose_no_session_round_robin(tmp_path):
+    """API users get a JWT, then call GET /api/me/: needs the API issue."""
+    try:
+        figures = scalelab_json(
+            "--strategy", "redis", "--nodes", "2", "--client", "api",
+            "--users", "3", "--requests", "5", "--out", str(tmp_path),
+        )  # fmt: skip
+    except CommandError as exc:
+        pytest.fail(f"API users could not run (is the API issue merged?): {exc}")
+
+    assert figures["mismatch_rate"] == 0
+    assert figures["page_requests"] == 15
 
 
 def test_replication_traffic_is_counted_once_per_replica(tmp_path):
