@@ -8,9 +8,13 @@ with a few writers but is not what a multi-server deployment would use.
 
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,6 +34,7 @@ class LabDatabase:
     kind: str
     note: str
     drop: Callable[[], None] | None = field(default=None, repr=False)
+    path: Path | None = None  # the SQLite file
 
     def close(self) -> None:
         if self.drop is not None:
@@ -64,6 +69,7 @@ def database_prepare(*, directory: Path, source_url: str | None) -> LabDatabase:
         # WAL lets readers run beside the one writer; the mode is stored in the file.
         connection.execute("PRAGMA journal_mode=WAL")
     return LabDatabase(
+        path=path,
         url=f"sqlite:///{path}?timeout=30&transaction_mode=IMMEDIATE",
         kind="sqlite",
         note=note + "SQLite in WAL mode (set DATABASE_URL to a PostgreSQL server "
@@ -94,6 +100,54 @@ def _postgres_scratch(source_url: str) -> LabDatabase:
         note=f"PostgreSQL at {parts.hostname}:{parts.port or 5432}, scratch database {name}",
         drop=drop,
     )
+
+
+# Migrating takes seconds; a process that makes several runs (the matrix, the tests)
+# migrates and seeds one SQLite file once and copies it for each run.
+_SQLITE_TEMPLATE: dict[str, Path] = {}
+TEMPLATE_USERS = 32
+
+
+def database_ready(
+    *, out: Path, users: int, source_url: str | None = None
+) -> LabDatabase:
+    """A migrated database with ``users`` lab users (and their DRF tokens), shared by
+    the nodes of one or more runs. ``source_url`` defaults to DATABASE_URL."""
+    from authsite.lab.cluster import base_env
+
+    out = Path(out)
+    source = source_url if source_url is not None else os.environ.get("DATABASE_URL")
+    out.mkdir(parents=True, exist_ok=True)
+    database = database_prepare(directory=out, source_url=source)
+    template = _SQLITE_TEMPLATE.get("path")
+    if database.path is not None and template is not None and users <= TEMPLATE_USERS:
+        shutil.copyfile(template, database.path)
+        return database
+    try:
+        env = base_env(database_url=database.url, var_dir=out / "var")
+        # The bench's DRF token table is created everywhere: one schema for all runs.
+        env["AUTHSITE_LAB_BENCH"] = "1"
+        database_migrate_and_seed(
+            env=env,
+            users=max(users, TEMPLATE_USERS),
+            log=out / "database.log",
+            tokens=True,
+        )
+    except BaseException:
+        database.close()
+        raise
+    if database.path is not None and users <= TEMPLATE_USERS:
+        _template_keep(database.path)
+    return database
+
+
+def _template_keep(path: Path) -> None:
+    with sqlite3.connect(path) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    folder = Path(tempfile.mkdtemp(prefix="authsite-lab-template-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    shutil.copyfile(path, folder / "template.sqlite3")
+    _SQLITE_TEMPLATE["path"] = folder / "template.sqlite3"
 
 
 def database_migrate_and_seed(

@@ -75,14 +75,16 @@ class Progress:
         self._started = time.monotonic()
 
     def __enter__(self) -> Progress:
-        if self.stream is not None:
+        # Redrawn only on a terminal; a log gets the final line alone.
+        if self.stream is not None and self.stream.isatty():
             self._thread.start()
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         self._stop.set()
         if self.stream is not None:
-            self._thread.join()
+            if self._thread.is_alive():
+                self._thread.join()
             self._draw()
             self.stream.write("\n")
             self.stream.flush()
@@ -103,6 +105,11 @@ class Progress:
         self.stream.flush()
 
 
+EQUAL = "equal"
+SKEWED = "skewed"
+ACTIVITIES = (SKEWED, EQUAL)
+
+
 @dataclass
 class LoadPlan:
     port: int
@@ -110,6 +117,17 @@ class LoadPlan:
     requests: int
     seconds: float
     kind: str = BROWSER
+    activity: str = EQUAL
+
+    def requests_per_user(self) -> list[int]:
+        """``equal``: every user makes ``requests``. ``skewed``: the same total, user i
+        making a share proportional to 1/sqrt(i), so a few users are much busier than
+        the rest, as on real sites; that is what makes sticky sessions uneven."""
+        if self.activity == EQUAL:
+            return [self.requests] * self.users
+        weights = [1 / (i**0.5) for i in range(1, self.users + 1)]
+        total = self.requests * self.users
+        return [max(1, round(total * w / sum(weights))) for w in weights]
 
 
 def _user_flows(kind: str) -> tuple[Callable[..., None], Callable[..., tuple]]:
@@ -131,6 +149,7 @@ def load_run(
     usernames = [USERNAME_FORMAT.format(n) for n in range(1, plan.users + 1)]
     tally = LoadTally()
     deadline = time.monotonic() + plan.seconds
+    counts = plan.requests_per_user()
     stop = threading.Event()
 
     def first_sign_in(index: int) -> None:
@@ -141,7 +160,7 @@ def load_run(
 
     def pages(index: int, bar: Progress) -> None:
         user = clients[index]
-        for _ in range(plan.requests):
+        for _ in range(counts[index]):
             if time.monotonic() > deadline or stop.is_set():
                 return
             try:
@@ -167,9 +186,7 @@ def load_run(
             raise LabError(f"no user could sign in: {tally.error_samples[0]}")
         between_phases()
         started = time.perf_counter()
-        with Progress(
-            total=plan.users * plan.requests, label=label, stream=progress
-        ) as bar:
+        with Progress(total=sum(counts), label=label, stream=progress) as bar:
             list(pool.map(lambda i: pages(i, bar), range(plan.users)))
         elapsed = time.perf_counter() - started
     except BaseException:

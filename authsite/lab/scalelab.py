@@ -10,12 +10,8 @@ from typing import TextIO
 
 from authsite.lab import strategies as lab
 from authsite.lab.cluster import StrategyUnavailable, base_env, cluster_start
-from authsite.lab.database import (
-    LabDatabase,
-    database_migrate_and_seed,
-    database_prepare,
-)
-from authsite.lab.load import BROWSER, LoadPlan, load_run
+from authsite.lab.database import LabDatabase, database_ready
+from authsite.lab.load import BROWSER, EQUAL, LoadPlan, load_run
 from authsite.lab.metrics import StoreCounters, percentile
 from authsite.lab.processes import LabError, Processes
 
@@ -29,6 +25,7 @@ class RunOptions:
     requests: int = 50
     seconds: float = 30.0
     client: str = BROWSER
+    activity: str = EQUAL
 
 
 @dataclass
@@ -39,6 +36,7 @@ class RunResult:
     nodes: int
     balancer: str
     client: str = BROWSER
+    activity: str = EQUAL
     requests: int = 0
     page_requests: int = 0
     logins: int = 0
@@ -92,6 +90,7 @@ def scalelab_run(
         nodes=options.nodes,
         balancer=options.balancer,
         client=options.client,
+        activity=options.activity,
     )
     strategy = strategy or lab.strategy_get(name=options.strategy)
     run_dir = Path(out) / f"{options.strategy}-{options.balancer}-{options.nodes}"
@@ -118,6 +117,7 @@ def scalelab_run(
                     requests=options.requests,
                     seconds=options.seconds,
                     kind=options.client,
+                    activity=options.activity,
                 ),
                 between_phases=lambda: before.append(_snapshot(cluster)),
                 progress=progress,
@@ -175,28 +175,6 @@ def _overhead(cluster) -> tuple[tuple[int, int], tuple[StoreCounters, StoreCount
     return costs, second
 
 
-def database_ready(
-    *, out: Path, users: int, source_url: str | None = None, tokens: bool = False
-) -> LabDatabase:
-    """A migrated database with the lab users, shared by the nodes of one or more runs."""
-    import os
-
-    source = source_url if source_url is not None else os.environ.get("DATABASE_URL")
-    Path(out).mkdir(parents=True, exist_ok=True)
-    database = database_prepare(directory=Path(out), source_url=source)
-    try:
-        env = base_env(database_url=database.url, var_dir=Path(out) / "var")
-        if tokens:
-            env["AUTHSITE_LAB_BENCH"] = "1"
-        database_migrate_and_seed(
-            env=env, users=users, log=Path(out) / "database.log", tokens=tokens
-        )
-    except BaseException:
-        database.close()
-        raise
-    return database
-
-
 def matrix_run(
     *,
     out: Path,
@@ -205,6 +183,7 @@ def matrix_run(
     users: int = 8,
     requests: int = 50,
     seconds: float = 30.0,
+    activity: str = EQUAL,
     progress: TextIO | None = sys.stderr,
 ) -> tuple[list[RunResult], str]:
     """Run every (strategy, balancer) row at every node count on one shared database.
@@ -239,6 +218,7 @@ def matrix_run(
                         users=users,
                         requests=requests,
                         seconds=seconds,
+                        activity=activity,
                     ),
                     out=out,
                     database=database,

@@ -127,7 +127,7 @@ def test_every_server_of_a_run_is_stopped_afterwards(matrix):
 def test_single_run_prints_the_figures_as_json(tmp_path):
     figures = scalelab_json(
         "--strategy", "redis", "--nodes", "2", "--balancer", "sticky",
-        "--users", "3", "--requests", "5", "--out", str(tmp_path),
+        "--users", "3", "--requests", "5", "--activity", "equal", "--out", str(tmp_path),
     )  # fmt: skip
 
     assert {

@@ -8,8 +8,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from authsite.lab.bench import BenchOptions, authbench_run, bench_text, cases_define
+from authsite.lab.database import database_ready
 from authsite.lab.processes import LabError
-from authsite.lab.scalelab import database_ready
 
 
 class Command(BaseCommand):
@@ -60,7 +60,7 @@ class Command(BaseCommand):
         out = Path(options["out"] or tempfile.mkdtemp(prefix="authsite-authbench-"))
         progress = None if options["quiet"] else sys.stderr
         try:
-            database = database_ready(out=out, users=2, tokens=True)
+            database = database_ready(out=out, users=2)
             try:
                 figures = authbench_run(
                     options=BenchOptions(

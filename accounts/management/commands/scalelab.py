@@ -8,6 +8,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from authsite.lab import strategies
+from authsite.lab.load import ACTIVITIES
 from authsite.lab.processes import LabError
 from authsite.lab.report import matrix_markdown, matrix_write, run_summary
 from authsite.lab.scalelab import RunOptions, matrix_run, scalelab_run
@@ -46,6 +47,14 @@ class Command(BaseCommand):
             default="browser",
             choices=["browser", "api"],
             help="browser: HTML login then pages; api: token then API calls",
+        )
+        parser.add_argument(
+            "--activity",
+            default="skewed",
+            choices=ACTIVITIES,
+            help="skewed (default): a few users much busier than the rest, as on real "
+            "sites, which is what makes sticky sessions uneven; equal: every user makes "
+            "--requests",
         )
         parser.add_argument(
             "--out",
@@ -94,6 +103,7 @@ class Command(BaseCommand):
                 requests=options["requests"],
                 seconds=options["seconds"],
                 client=options["client"],
+                activity=options["activity"],
             ),
             out=out,
             progress=progress,
@@ -125,6 +135,7 @@ class Command(BaseCommand):
             users=options["users"],
             requests=options["requests"],
             seconds=options["seconds"],
+            activity=options["activity"],
             progress=progress,
         )
         figures = [r.as_json() for r in results]
