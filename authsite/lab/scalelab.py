@@ -11,7 +11,7 @@ from typing import TextIO
 from authsite.lab import strategies as lab
 from authsite.lab.cluster import StrategyUnavailable, base_env, cluster_start
 from authsite.lab.database import LabDatabase, database_ready
-from authsite.lab.load import BROWSER, EQUAL, LoadPlan, load_run
+from authsite.lab.load import BROWSER, EQUAL, LoadPlan, LoadTally, load_run
 from authsite.lab.metrics import StoreCounters, percentile
 from authsite.lab.processes import LabError, Processes
 
@@ -136,6 +136,36 @@ def scalelab_run(
     cache = cache_after - before[0][1]
     store.bytes = max(store.bytes - overhead[0], 0)
     cache.bytes = max(cache.bytes - overhead[1], 0)
+    _result_fill(
+        result,
+        tally=tally,
+        elapsed=elapsed,
+        nodes=list(cluster.nodes),
+        store=store if lab.STORE_DB not in strategy.stores else None,
+        cache=cache,
+        # Sessions are written at sign-in, so replication counts from before those.
+        whole=store_after - start[0],
+        replicas=len(cluster.replica_urls),
+    )
+    return result
+
+
+def _result_fill(
+    result: RunResult,
+    *,
+    tally: LoadTally,
+    elapsed: float,
+    nodes: list[str],
+    store: StoreCounters | None,
+    cache: StoreCounters,
+    whole: StoreCounters,
+    replicas: int,
+) -> None:
+    """Turn the users' tally and the counters' deltas into the run's figures.
+
+    ``store`` is None where session traffic is not counted (database sessions): the
+    figures stay empty rather than a misleading 0.
+    """
     result.requests = tally.requests
     result.page_requests = tally.page_requests
     result.logins = tally.logins
@@ -143,27 +173,23 @@ def scalelab_run(
     result.error_samples = tally.error_samples
     result.seconds = round(elapsed, 3)
     result.mismatch_rate = _per(tally.signed_out, tally.page_requests)
-    counts = {name: tally.nodes.get(name, 0) for name in cluster.nodes}
+    counts = {name: tally.nodes.get(name, 0) for name in nodes}
     total = sum(counts.values())
     result.node_share = {name: _per(c, total) or 0.0 for name, c in counts.items()}
     if counts and min(counts.values()) > 0:
         result.imbalance = round(max(counts.values()) / min(counts.values()), 3)
-    if lab.STORE_DB not in strategy.stores:
-        # Database sessions are not counted: their figures stay empty rather than 0.
+    if store is not None:
         result.store_commands_per_request = _per(store.commands, tally.requests)
         result.store_bytes_per_request = _per(store.bytes, tally.requests)
         result.store_commands = store.per_command
     result.cache_commands_per_request = _per(cache.commands, tally.requests)
-    if cluster.replica_urls:
-        # Sessions are written at sign-in, so this counts from before the sign-ins.
+    if replicas:
         # Every replica receives the whole replication stream once.
-        whole = store_after - start[0]
-        shipped = whole.replication_offset * len(cluster.replica_urls)
+        shipped = whole.replication_offset * replicas
         result.replication_bytes_per_write = _per(shipped, whole.writes)
     result.p50_ms = round(percentile(tally.latencies, 0.50) * 1000, 2)
     result.p99_ms = round(percentile(tally.latencies, 0.99) * 1000, 2)
     result.rps = round(tally.requests / elapsed, 1) if elapsed else None
-    return result
 
 
 def _overhead(cluster) -> tuple[tuple[int, int], tuple[StoreCounters, StoreCounters]]:
