@@ -7,8 +7,11 @@ node (the ``X-Session-Strategy`` header of ``authsite.lab.middleware``).
 
 from __future__ import annotations
 
+import contextlib
+import http.client
 import os
 import secrets
+import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -158,10 +161,21 @@ def cluster_start(
             raise LabError(
                 f"{name} did not start:\n{processes.log_tail(name=name)}"
             ) from None
+        failure: Exception | None = None
+        try:
+            if process.poll() is None:
+                node_strategy_check(port=port, name=name, strategy=strategy.name)
+        except (OSError, http.client.HTTPException) as exc:
+            # gunicorn listens before its worker has loaded the site: a site that
+            # cannot load ends the process, and the connection with it.
+            failure = exc
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=10)
         if process.poll() is not None:
             raise _node_failed(processes, name=name, strategy=strategy)
+        if failure is not None:
+            raise LabError(f"{name} did not answer GET /: {failure}")
         cluster.nodes[name] = port
-        node_strategy_check(port=port, name=name, strategy=strategy.name)
 
     if with_balancer:
         cluster.port = free_port()

@@ -212,3 +212,14 @@ def test_replication_traffic_is_counted_once_per_replica(tmp_path):
 def test_unknown_strategy_is_refused_with_the_valid_names():
     with pytest.raises(CommandError, match="redis-replicated"):
         call_command("scalelab", "--strategy", "sharded")
+
+
+def test_node_that_cannot_start_is_reported_with_its_log(tmp_path):
+    broken = LabStrategy(name="redis", node_env={"DJANGO_DEBUG": "maybe"})
+    options = RunOptions(strategy="redis", nodes=1, users=1, requests=1)
+
+    result = scalelab_run(options=options, out=tmp_path, progress=None, strategy=broken)
+
+    assert result.error.startswith("node1 exited at start-up")
+    assert "DJANGO_DEBUG='maybe' is not a boolean" in result.error
+    assert not result.unavailable

@@ -83,6 +83,7 @@ class Command(BaseCommand):
                 "interrupted; every server the bench started is stopped."
             ) from None
         figures["database"] = database.note
+        (out / "authbench.json").write_text(json.dumps(figures, indent=2))
         if options["json"]:
             self.stdout.write(json.dumps(figures))
         else:
