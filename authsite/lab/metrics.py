@@ -123,3 +123,36 @@ def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     rank = max(1, min(len(ordered), round(share * len(ordered) + 0.5)))
     return ordered[rank - 1]
+
+
+def postgres_table_counters(*, url: str, table: str) -> StoreCounters:
+    """Reads (scans) and written rows of one table, from ``pg_stat_user_tables``.
+
+    PostgreSQL publishes a backend's counts within about a second of it going idle;
+    the caller waits that long before reading. Bytes are not known: left at 0.
+    """
+    import psycopg
+
+    with psycopg.connect(
+        url.replace("postgres://", "postgresql://", 1),
+        autocommit=True,
+        connect_timeout=3,
+    ) as connection:
+        row = connection.execute(
+            "SELECT coalesce(seq_scan, 0) + coalesce(idx_scan, 0),"
+            " n_tup_ins, n_tup_upd, n_tup_del"
+            " FROM pg_stat_user_tables WHERE relname = %s",
+            [table],
+        ).fetchone()
+    reads, inserted, updated, deleted = row or (0, 0, 0, 0)
+    per_command = {
+        "select": reads,
+        "insert": inserted,
+        "update": updated,
+        "delete": deleted,
+    }
+    return StoreCounters(
+        commands=sum(per_command.values()),
+        writes=inserted + updated + deleted,
+        per_command=per_command,
+    )

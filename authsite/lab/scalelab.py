@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import TextIO
 
 from authsite.lab import strategies as lab
-from authsite.lab.cluster import StrategyUnavailable, base_env, cluster_start
+from authsite.lab.cluster import Cluster, StrategyUnavailable, base_env, cluster_start
 from authsite.lab.database import LabDatabase, database_ready
 from authsite.lab.load import BROWSER, EQUAL, LoadPlan, LoadTally, load_run
-from authsite.lab.metrics import StoreCounters, percentile
+from authsite.lab.metrics import StoreCounters, percentile, postgres_table_counters
 from authsite.lab.processes import LabError, Processes
 
 
@@ -67,8 +67,37 @@ def _per(value: float, count: int) -> float | None:
     return round(value / count, 3) if count else None
 
 
-def _snapshot(cluster) -> tuple[StoreCounters, StoreCounters]:
-    return cluster.store_counters(), cluster.cache_counters()
+class Counters:
+    """Reads the session store's and the other Redis's counters for one run."""
+
+    def __init__(self, *, cluster: Cluster, database: LabDatabase, strategy) -> None:
+        self.cluster = cluster
+        # Database sessions are counted on PostgreSQL only (SQLite keeps no counts).
+        self.database_url = (
+            database.url
+            if lab.STORE_DB in strategy.stores and database.kind == "postgresql"
+            else None
+        )
+
+    @property
+    def counts_store(self) -> bool:
+        return (
+            self.database_url is not None
+            or lab.STORE_DB not in self.cluster.strategy.stores
+        )
+
+    def snapshot(self) -> tuple[StoreCounters, StoreCounters]:
+        store = self.cluster.store_counters()
+        if self.database_url is not None:
+            time.sleep(DATABASE_STATS_DELAY)
+            store = store + postgres_table_counters(
+                url=self.database_url, table="django_session"
+            )
+        return store, self.cluster.cache_counters()
+
+
+# PostgreSQL publishes a backend's table counts within a second of it going idle.
+DATABASE_STATS_DELAY = 1.2
 
 
 def scalelab_run(
@@ -108,7 +137,8 @@ def scalelab_run(
                 balancer=options.balancer,
                 env=env,
             )
-            overhead, start = _overhead(cluster)
+            counters = Counters(cluster=cluster, database=database, strategy=strategy)
+            overhead, start = _overhead(counters)
             before: list[tuple[StoreCounters, StoreCounters]] = []
             tally, elapsed = load_run(
                 plan=LoadPlan(
@@ -119,11 +149,11 @@ def scalelab_run(
                     kind=options.client,
                     activity=options.activity,
                 ),
-                between_phases=lambda: before.append(_snapshot(cluster)),
+                between_phases=lambda: before.append(counters.snapshot()),
                 progress=progress,
                 label=f"{options.strategy} {options.balancer} x{options.nodes}",
             )
-            store_after, cache_after = _snapshot(cluster)
+            store_after, cache_after = counters.snapshot()
     except LabError as exc:
         result.error = str(exc)
         result.unavailable = isinstance(exc, StrategyUnavailable)
@@ -141,7 +171,8 @@ def scalelab_run(
         tally=tally,
         elapsed=elapsed,
         nodes=list(cluster.nodes),
-        store=store if lab.STORE_DB not in strategy.stores else None,
+        store=store if counters.counts_store else None,
+        store_bytes_known=lab.STORE_DB not in strategy.stores,
         cache=cache,
         # Sessions are written at sign-in, so replication counts from before those.
         whole=store_after - start[0],
@@ -157,14 +188,16 @@ def _result_fill(
     elapsed: float,
     nodes: list[str],
     store: StoreCounters | None,
+    store_bytes_known: bool,
     cache: StoreCounters,
     whole: StoreCounters,
     replicas: int,
 ) -> None:
     """Turn the users' tally and the counters' deltas into the run's figures.
 
-    ``store`` is None where session traffic is not counted (database sessions): the
-    figures stay empty rather than a misleading 0.
+    ``store`` is None where session traffic is not counted (database sessions on
+    SQLite), and bytes are not known for database sessions: those figures stay empty
+    rather than a misleading 0.
     """
     result.requests = tally.requests
     result.page_requests = tally.page_requests
@@ -180,7 +213,8 @@ def _result_fill(
         result.imbalance = round(max(counts.values()) / min(counts.values()), 3)
     if store is not None:
         result.store_commands_per_request = _per(store.commands, tally.requests)
-        result.store_bytes_per_request = _per(store.bytes, tally.requests)
+        if store_bytes_known:
+            result.store_bytes_per_request = _per(store.bytes, tally.requests)
         result.store_commands = store.per_command
     result.cache_commands_per_request = _per(cache.commands, tally.requests)
     if replicas:
@@ -192,11 +226,13 @@ def _result_fill(
     result.rps = round(tally.requests / elapsed, 1) if elapsed else None
 
 
-def _overhead(cluster) -> tuple[tuple[int, int], tuple[StoreCounters, StoreCounters]]:
+def _overhead(
+    counters: Counters,
+) -> tuple[tuple[int, int], tuple[StoreCounters, StoreCounters]]:
     """Bytes that reading the counters itself costs (two snapshots, nothing between),
     and the second snapshot, taken before any user arrives."""
-    first = _snapshot(cluster)
-    second = _snapshot(cluster)
+    first = counters.snapshot()
+    second = counters.snapshot()
     costs = (second[0].bytes - first[0].bytes, second[1].bytes - first[1].bytes)
     return costs, second
 
