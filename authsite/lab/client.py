@@ -45,6 +45,7 @@ class Client:
         self.cookies: dict[str, str] = {}
         self.headers: dict[str, str] = {}
         self._connection: http.client.HTTPConnection | None = None
+        # Responses since the caller last cleared it (the load clears it per page).
         self.log: list[Response] = []
 
     def close(self) -> None:

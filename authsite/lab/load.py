@@ -38,7 +38,10 @@ class LoadTally:
     error_samples: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def record(self, responses: list[http.Response], *, outcome: bool | None) -> None:
+    def record(
+        self, responses: list[http.Response], *, outcome: bool | None, seconds: float
+    ) -> None:
+        """Count one page request (``seconds`` long) and any sign-in that followed it."""
         with self.lock:
             for response in responses:
                 self.requests += 1
@@ -49,7 +52,7 @@ class LoadTally:
                 self.signed_out += 1
             else:
                 self.errors += 1
-            self.latencies.append(responses[-1].seconds)
+            self.latencies.append(seconds)
 
     def error(self, message: str) -> None:
         with self.lock:
@@ -163,18 +166,15 @@ def load_run(
         for _ in range(counts[index]):
             if time.monotonic() > deadline or stop.is_set():
                 return
+            user.log.clear()
             try:
                 response, outcome = page(user)
-                tally.record([response], outcome=outcome)
                 if outcome is False:
                     # Signed out by a lost session: sign in again, as a person would.
-                    before = len(user.log)
                     sign_in(user, username=usernames[index], password=LAB_PASSWORD)
                     with tally.lock:
                         tally.logins += 1
-                        tally.requests += len(user.log) - before
-                        for extra in user.log[before:]:
-                            tally.nodes[extra.node] = tally.nodes.get(extra.node, 0) + 1
+                tally.record(user.log, outcome=outcome, seconds=response.seconds)
             except Exception as exc:
                 tally.error(f"page: {exc}")
             bar.done += 1  # unlocked: a progress bar may be one step behind
