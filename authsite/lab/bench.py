@@ -277,10 +277,13 @@ def authbench_run(
         for case in cases:
             case.port = ports.get(case.node, 0)
             case.unavailable = reasons.get(case.node, "")
-        with ThreadPoolExecutor(max_workers=4) as pool:
-            list(pool.map(_prepare, [c for c in cases if not c.unavailable]))
         runnable = [c for c in cases if not c.unavailable]
         for round_number in range(1, options.rounds + 1):
+            # Sign in afresh every round: a long run outlives an access token, and
+            # a case that is no longer signed in is caught here, not measured.
+            with ThreadPoolExecutor(max_workers=4) as pool:
+                list(pool.map(_prepare, runnable))
+            runnable = [c for c in runnable if not c.unavailable]
             # Rotate the order each round: no case always runs first or last.
             shift = round_number % max(len(runnable), 1)
             for case in runnable[shift:] + runnable[:shift]:
