@@ -70,7 +70,9 @@ def _per(value: float, count: int) -> float | None:
 class Counters:
     """Reads the session store's and the other Redis's counters for one run."""
 
-    def __init__(self, *, cluster: Cluster, database: LabDatabase, strategy) -> None:
+    def __init__(
+        self, *, cluster: Cluster, database: LabDatabase, strategy: lab.LabStrategy
+    ) -> None:
         self.cluster = cluster
         # Database sessions are counted on PostgreSQL only (SQLite keeps no counts).
         self.database_url = (
