@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test lint format clean lab bench
+.PHONY: run test lint format clean screenshots loadtest lab bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,14 @@ test: $(VENV)/.installed-dev lint
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# 200 simulated users for 60 s against gunicorn (2 workers); prints rps, p50, p99.
+loadtest: $(VENV)/.installed-dev
+	$(BIN)/python -m tests.load $(LOADTEST_ARGS)
+
+# README pictures of the site at phone and desktop widths, into docs/screenshots/.
+screenshots: $(VENV)/.installed-dev
+	$(BIN)/python -m tests.e2e.readme_screenshots
 
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff format .

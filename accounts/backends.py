@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
@@ -21,6 +22,8 @@ class UsernameOrEmailBackend(ModelBackend):
             username = kwargs.get(user_model.USERNAME_FIELD)  # type: ignore[assignment]
         if not username or password is None:
             return None
+        if len(password) > settings.AUTHSITE_PASSWORD_MAX_LENGTH:
+            return None  # refused before any hashing, for known and unknown names alike
         lookup = "email__iexact" if "@" in username else "username__iexact"
         try:
             user = user_model._default_manager.get(**{lookup: username})

@@ -4,7 +4,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.core.cache import caches
-from django.core.checks import Error, Tags, register
+from django.core.checks import Error, Tags, Warning, register
+from redis.exceptions import ResponseError
 
 REDIS_BACKEND = "django_redis.cache.RedisCache"
 
@@ -41,3 +42,48 @@ def check_redis_reachable(app_configs=None, **kwargs) -> list[Error]:
                 )
             )
     return errors
+
+
+@register(Tags.caches)
+def check_sessions_not_evicted(app_configs=None, **kwargs) -> list[Warning]:
+    """Warn when the Redis holding sessions may evict them under memory pressure.
+
+    An evicted session key signs its user out without a trace. ``allkeys-*`` policies
+    evict any key; ``volatile-*`` policies evict keys with an expiry, which every
+    session key has, once ``maxmemory`` is reached. Only ``noeviction`` refuses writes
+    instead (they then answer 503).
+    """
+    alias = settings.SESSION_CACHE_ALIAS
+    config = settings.CACHES.get(alias, {})
+    if config.get("BACKEND") != REDIS_BACKEND:
+        return []
+    try:
+        client = caches[alias].client.get_client(write=True)
+        found = client.config_get("maxmemory*")
+    except ResponseError:
+        return []  # CONFIG is disabled (managed Redis): the policy cannot be read.
+    except Exception:
+        return []  # Unreachable: check_redis_reachable reports it.
+    policy = str(found.get("maxmemory-policy", "noeviction"))
+    maxmemory = int(found.get("maxmemory", 0) or 0)
+    url = redacted_url(str(config["LOCATION"]))
+    if policy.startswith("allkeys-"):
+        return [
+            Warning(
+                f"Redis at {url} (cache {alias!r}) has maxmemory-policy {policy}: "
+                "it may evict session keys and sign users out.",
+                hint="Set maxmemory-policy noeviction on the Redis that holds "
+                "sessions (README, 'Keeping sessions in Redis').",
+                id="authsite.W601",
+            )
+        ]
+    if policy.startswith("volatile-") and maxmemory > 0:
+        return [
+            Warning(
+                f"Redis at {url} (cache {alias!r}) has maxmemory-policy {policy} with "
+                f"maxmemory {maxmemory}: session keys expire, so they may be evicted.",
+                hint="Use noeviction, or leave maxmemory unset on this Redis.",
+                id="authsite.W602",
+            )
+        ]
+    return []

@@ -5,6 +5,8 @@ from django.contrib.auth import get_user_model
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
+from accounts import lockout
+
 User = get_user_model()
 
 
@@ -66,11 +68,52 @@ class LoginForm(auth_forms.AuthenticationForm):
         self.fields["username"].widget.attrs["maxlength"] = 254
         _limit_password_fields(self, "password")
 
+    def get_invalid_login_error(self) -> forms.ValidationError:
+        # django-axes refused the attempt (even a right password): say so, not "wrong".
+        if self.request is not None and lockout.is_locked_out(self.request):
+            wait = lockout.seconds_left(
+                self.request, {"username": self.cleaned_data.get("username")}
+            )
+            return forms.ValidationError(
+                lockout.LockedOut(wait=wait).detail, code="locked_out"
+            )
+        return super().get_invalid_login_error()
+
 
 class ProfileForm(EmailUniqueMixin, forms.ModelForm):
+    """Names and email; a new email address needs the current password.
+
+    The email address receives password reset links, so whoever holds a session alone
+    must not be able to redirect them (OWASP ASVS 5.0 V7.5.1).
+    """
+
+    current_password = forms.CharField(
+        label=_("Current password"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("Needed only to change your email address."),
+    )
+
     class Meta:
         model = User
         fields = ("first_name", "last_name", "email")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _limit_password_fields(self, "current_password")
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if "email" in self.changed_data and not self.has_error("current_password"):
+            # clean() runs before the new values are copied onto the instance.
+            password = cleaned_data.get("current_password") or ""
+            if not self.instance.check_password(password):
+                self.add_error(
+                    "current_password",
+                    _("Enter your current password to change your email address."),
+                )
+        return cleaned_data
 
 
 class PasswordChangeForm(auth_forms.PasswordChangeForm):

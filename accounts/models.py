@@ -2,6 +2,8 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 
@@ -29,6 +31,11 @@ class User(AbstractUser):
         error_messages={"unique": _("A user with that username already exists.")},
     )
     email = models.EmailField(_("email address"), max_length=254)
+    # Every token issued before this moment is refused, and every browser session
+    # signed in before it ends (it is part of the session auth hash).
+    token_valid_after = models.DateTimeField(
+        _("tokens valid after"), null=True, blank=True, editable=False
+    )
 
     objects = UserManager()
 
@@ -55,3 +62,31 @@ class User(AbstractUser):
     def clean(self) -> None:
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email)
+
+    def save(self, *args, **kwargs) -> None:
+        if getattr(self, "_token_snapshot", False):
+            raise RuntimeError(
+                "This user was built from the token cache; load it from the database "
+                "before saving."
+            )
+        # set_password() since the last save (a new password, not the hasher upgrade at
+        # sign-in, which clears _password first) or a deactivated account: every earlier
+        # token and session is refused from now on.
+        if self.pk is not None and (self._password is not None or not self.is_active):
+            self.token_valid_after = timezone.now()
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "token_valid_after"}
+        super().save(*args, **kwargs)
+
+    def _get_session_auth_hash(self, secret=None) -> str:
+        # Django signs a session with a hash of the password hash; adding the revocation
+        # time makes "sign out everywhere" end browser sessions without a store lookup.
+        if self.token_valid_after is None:
+            return super()._get_session_auth_hash(secret=secret)
+        return salted_hmac(
+            "accounts.User.get_session_auth_hash",
+            f"{self.password}|{self.token_valid_after.isoformat()}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()

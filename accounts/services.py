@@ -2,6 +2,11 @@
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
+from rest_framework_simplejwt.token_blacklist.models import (
+    BlacklistedToken,
+    OutstandingToken,
+)
 
 User = get_user_model()
 
@@ -24,4 +29,39 @@ def user_profile_update(
     user.last_name = last_name
     user.email = User.objects.normalize_email(email)
     user.save(update_fields=["first_name", "last_name", "email"])
+    return user
+
+
+def refresh_token_revoke(*, jti: str) -> None:
+    """Blacklist the outstanding refresh token ``jti`` (a sign-in ends; its access
+    tokens run out at their ``exp``)."""
+    for token in OutstandingToken.objects.filter(jti=jti):
+        BlacklistedToken.objects.get_or_create(token=token)
+
+
+@transaction.atomic
+def user_tokens_revoke_all(*, user: User) -> int:
+    """End every sign-in of ``user``: tokens issued so far and browser sessions.
+
+    Moving ``token_valid_after`` refuses every earlier access and refresh token at once
+    and changes the session auth hash, so every browser session ends on its next
+    request; every outstanding refresh token is blacklisted too. Returns how many were.
+    """
+    user.token_valid_after = timezone.now()
+    user.save(update_fields=["token_valid_after"])
+    live = OutstandingToken.objects.filter(
+        user=user, expires_at__gt=timezone.now(), blacklistedtoken__isnull=True
+    )
+    created = BlacklistedToken.objects.bulk_create(
+        [BlacklistedToken(token=token) for token in live], ignore_conflicts=True
+    )
+    return len(created)
+
+
+@transaction.atomic
+def user_password_change(*, user: User, new_password: str) -> User:
+    """Set a new password; every token and session from before is refused from now on
+    (User.save moves ``token_valid_after``)."""
+    user.set_password(new_password)
+    user.save()
     return user

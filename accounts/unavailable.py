@@ -6,14 +6,17 @@ import redis.exceptions
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django_redis.exceptions import ConnectionInterrupted
 
 logger = logging.getLogger("authsite.unavailable")
 
-# Connection failures of every store a strategy may use: Redis, memcached (raises the
-# builtin ConnectionError and TimeoutError), and the relational database.
+# Connection failures of every store a strategy may use: Redis (django-redis wraps most
+# of them in ConnectionInterrupted), memcached (raises the builtin ConnectionError and
+# TimeoutError), and the relational database.
 STORE_ERRORS: tuple[type[BaseException], ...] = (
     redis.exceptions.ConnectionError,
     redis.exceptions.TimeoutError,
+    ConnectionInterrupted,
     ConnectionError,
     TimeoutError,
 )

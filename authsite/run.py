@@ -6,6 +6,7 @@ files under var/redis, and stopped when the site stops.
 """
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +16,14 @@ from authsite.embedded_redis import EmbeddedRedis, port_open
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+def _exit_on_signal(signum: int, frame: object) -> None:
+    # Turn SIGTERM/SIGHUP into a normal exit, so the embedded Redis is stopped too.
+    raise SystemExit(128 + signum)
+
+
 def main() -> int:
+    signal.signal(signal.SIGTERM, _exit_on_signal)
+    signal.signal(signal.SIGHUP, _exit_on_signal)
     env = dict(os.environ)
     port = env.get("PORT", "8000")
     embedded = None

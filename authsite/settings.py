@@ -6,6 +6,7 @@ allowed hosts. README lists every variable with its default.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -175,8 +176,6 @@ SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SAMESITE = "Lax"
 
-MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
-
 # --- Authentication ---------------------------------------------------------------
 
 AUTH_USER_MODEL = "accounts.User"
@@ -225,6 +224,26 @@ X_FRAME_OPTIONS = "DENY"
 # Bodies larger than this are refused before a view sees them.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DJANGO_DATA_UPLOAD_MAX_MEMORY_SIZE", 256 * 1024)
 
+# --- Cookie hardening from the security review (issue 6) -------------------------
+
+# OWASP ASVS 5.0 V3.3.1/V3.3.3: Secure cookies carry the __Host- prefix, which browsers
+# accept only with Secure, Path=/ and no Domain. Plain names over plain HTTP (DEBUG).
+SESSION_COOKIE_NAME = "__Host-sessionid" if SESSION_COOKIE_SECURE else "sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken" if CSRF_COOKIE_SECURE else "csrftoken"
+# V3.3.4: no script of the site reads the CSRF cookie (forms carry the token).
+CSRF_COOKIE_HTTPONLY = True
+MESSAGE_STORAGE = "accounts.message_storage.CookieStorage"
+
+# --- Content Security Policy (issue 6) -------------------------------------------
+
+# ASVS 5.0 V3.4.3 (object-src and base-uri 'none', an allowlist) and V3.4.6
+# (frame-ancestors). Everything the pages load comes from the site itself.
+AUTHSITE_CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; object-src 'none'; base-uri 'none'; "
+    "frame-ancestors 'none'; form-action 'self'"
+)
+MIDDLEWARE = ["accounts.middleware.ContentSecurityPolicyMiddleware", *MIDDLEWARE]
+
 # --- Email ------------------------------------------------------------------------
 
 EMAIL_BACKEND = os.environ.get(
@@ -270,6 +289,105 @@ LOGGING = {
         },
     },
 }
+
+# --- REST API and JSON Web Tokens (issue 4) ----------------------------------------
+# Kept in one section so that it merges cleanly; it extends the lists defined above.
+
+INSTALLED_APPS += [
+    "rest_framework",
+    "rest_framework_simplejwt.token_blacklist",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "axes",
+]
+# django-axes decides before any other backend whether a (username, address) is locked.
+AUTHENTICATION_BACKENDS = [
+    "accounts.lockout.LockoutBackend",
+    *AUTHENTICATION_BACKENDS,
+]
+# Last, so that it sees the lockout flag that the login view's authenticate() set.
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+
+# How many reverse proxies in front of the site append to X-Forwarded-For. 0: the client
+# address is REMOTE_ADDR and X-Forwarded-For is ignored (it is the client's to forge).
+AUTHSITE_TRUSTED_PROXY_COUNT = env_int("AUTHSITE_TRUSTED_PROXY_COUNT", 0)
+
+JWT_ALGORITHM = os.environ.get("JWT_ALGORITHM", "HS256").strip().upper()
+JWT_SIGNING_KEY = os.environ.get("JWT_SIGNING_KEY", "")
+if not JWT_SIGNING_KEY and DEBUG:
+    JWT_SIGNING_KEY = "django-insecure-jwt-development-key-do-not-use-in-production"
+JWT_SIGNING_KEY_FILE = os.environ.get("JWT_SIGNING_KEY_FILE", "")
+JWT_VERIFYING_KEY_FILES = env_list("JWT_VERIFYING_KEY_FILES")
+JWT_ISSUER = os.environ.get("JWT_ISSUER", "authsite")
+JWT_AUDIENCE = os.environ.get("JWT_AUDIENCE", "authsite-api")
+JWT_ACCESS_TOKEN_LIFETIME = env_int("JWT_ACCESS_TOKEN_LIFETIME", 5 * 60)
+JWT_REFRESH_TOKEN_LIFETIME = env_int("JWT_REFRESH_TOKEN_LIFETIME", 14 * 24 * 3600)
+# Seconds of clock skew tolerated on exp, nbf and iat.
+JWT_LEEWAY = env_int("JWT_LEEWAY", 5)
+JWT_COOKIE = env_bool("JWT_COOKIE", False)
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["accounts.api.authentication.JWTAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": ["accounts.api.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "EXCEPTION_HANDLER": "accounts.api.exceptions.api_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "NUM_PROXIES": AUTHSITE_TRUSTED_PROXY_COUNT,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+# Requests allowed per client address, per endpoint ("N/second|minute|hour|day").
+AUTHSITE_API_THROTTLE_RATES = {
+    "register": os.environ.get("AUTHSITE_THROTTLE_REGISTER", "10/hour"),
+    "token": os.environ.get("AUTHSITE_THROTTLE_TOKEN", "30/minute"),
+    "refresh": os.environ.get("AUTHSITE_THROTTLE_REFRESH", "60/minute"),
+}
+
+# SimpleJWT reads these; the keys themselves come from accounts.api.keys (JWT_* above).
+SIMPLE_JWT = {
+    "ALGORITHM": JWT_ALGORITHM,
+    "SIGNING_KEY": JWT_SIGNING_KEY or None,
+    "ISSUER": JWT_ISSUER,
+    "AUDIENCE": JWT_AUDIENCE,
+    "LEEWAY": JWT_LEEWAY,
+    "USER_ID_FIELD": "id",
+    "USER_ID_CLAIM": "sub",
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
+    "UPDATE_LAST_LOGIN": False,
+    "AUTH_TOKEN_CLASSES": ("accounts.api.tokens.AccessToken",),
+    "TOKEN_OBTAIN_SERIALIZER": "accounts.api.serializers.TokenObtainPairSerializer",
+    "TOKEN_REFRESH_SERIALIZER": "accounts.api.serializers.TokenRefreshSerializer",
+    "TOKEN_VERIFY_SERIALIZER": "accounts.api.serializers.TokenVerifySerializer",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "authsite API",
+    "DESCRIPTION": "Sign-up, JSON Web Tokens that can be revoked, and the signed-in user.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from the drf-spectacular-sidecar package: no CDN, works offline.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
+# django-axes: failed sign-ins (form, API, admin) counted per (username, address) in
+# Redis; a pair that fails AXES_FAILURE_LIMIT times is locked for the cool-off.
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_CACHE = "default"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = env_int("AUTHSITE_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(seconds=env_int("AUTHSITE_LOGIN_COOLOFF", 15 * 60))
+# The lock runs out a fixed time after it started: more tries do not extend it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "accounts.client_ip.client_ip"
+AXES_USERNAME_CALLABLE = "accounts.lockout.lockout_username"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_VERBOSE = False
+# The cache handler keeps nothing in the database: no admin pages for empty tables.
+AXES_ENABLE_ADMIN = False
 
 # --- Scale-out lab (issue 5): node name, bench-only API views ---------------------
 # Read last so that it sees the final MIDDLEWARE, INSTALLED_APPS and PASSWORD_HASHERS.

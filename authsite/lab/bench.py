@@ -116,7 +116,8 @@ def _prepare(case: Case) -> None:
             if match is None:
                 case.unavailable = f"GET {LOGIN_PATH} has no CSRF token"
                 return
-            case.headers["Cookie"] = f"csrftoken={client.cookies['csrftoken']}"
+            # The CSRF cookie, whatever its name (``__Host-csrftoken`` when Secure).
+            case.headers["Cookie"] = _cookie_header(client)
             case.headers["Content-Type"] = "application/x-www-form-urlencoded"
             case.body = (
                 f"csrfmiddlewaretoken={match.group(1)}&username={username}"

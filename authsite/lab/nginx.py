@@ -5,7 +5,8 @@
   ``authsite_node`` cookie (made from the node's ``X-Served-By`` header), as HAProxy's
   ``cookie SERVERID insert`` or an AWS ALB's stickiness cookie do. Clients without the
   cookie are balanced round-robin.
-- ``hash``: ``hash $cookie_<sign-in cookie> consistent``. Shown because it is the
+- ``hash``: ``hash $cookie_<sign-in cookie> consistent`` (the cookie read with a
+  ``map``, as its name may carry the ``__Host-`` prefix). Shown because it is the
   textbook answer and it fails for per-server sessions: the sign-in request carries no
   session cookie yet, so the session is created on whichever node served it, while the
   new cookie's hash points to any node.
@@ -32,19 +33,21 @@ def nginx_config(
     ``nodes`` maps node name (its X-Served-By value) to its port on 127.0.0.1.
     """
     servers = "".join(f"        server 127.0.0.1:{p};\n" for p in nodes.values())
-    policy = (
-        f"        hash $cookie_{hash_cookie} consistent;\n"
-        if balancer == "hash"
-        else ""
+    policy = "        hash $sign_in_cookie consistent;\n" if balancer == "hash" else ""
+    # The cookie may carry the __Host- prefix, which $cookie_<name> cannot spell.
+    sticky_maps = (
+        "    map $http_cookie $sign_in_cookie {\n"
+        '        default "";\n'
+        f'        "~(?:^|;\\s*)(?:__Host-)?{hash_cookie}=(?<value>[^;]+)" $value;\n'
+        "    }\n"
     )
-    sticky_maps = ""
     target = "http://app"
     sticky_header = ""
     if balancer == "sticky":
         routes = "".join(
             f"        {name} 127.0.0.1:{p};\n" for name, p in nodes.items()
         )
-        sticky_maps = (
+        sticky_maps += (
             f"    map $cookie_{STICKY_COOKIE} $node_backend {{\n"
             f"        default app;\n{routes}    }}\n"
             f"    map $cookie_{STICKY_COOKIE} $node_cookie {{\n"

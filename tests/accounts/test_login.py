@@ -136,3 +136,24 @@ def test_login_form_requires_csrf_token(user):
 
     assert response.status_code == 403
     assert "_auth_user_id" not in client.session
+
+
+def test_backend_refuses_an_oversized_password_even_when_it_matches(user):
+    from django.contrib.auth import authenticate
+    from django.contrib.auth.hashers import make_password
+
+    long_password = "x" * 4097
+    # An old PBKDF2 hash of an oversized password would verify if it were checked.
+    user.password = make_password(long_password, hasher="pbkdf2_sha256")
+    user.save()
+
+    assert authenticate(username="alice", password=long_password) is None
+
+
+def test_admin_login_refuses_an_oversized_password(client, staff_user):
+    response = client.post(
+        "/admin/login/?next=/admin/", {"username": "staff", "password": "x" * 5000}
+    )
+
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session

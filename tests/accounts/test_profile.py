@@ -1,7 +1,7 @@
 import pytest
 
 from accounts.models import User
-from tests.factories import make_user
+from tests.factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -20,6 +20,7 @@ def test_profile_saves_names_and_email(client_signed_in, user):
             "first_name": "Alice",
             "last_name": "Liddell",
             "email": "a.liddell@example.com",
+            "current_password": PASSWORD,
         },
     )
 

@@ -183,7 +183,8 @@ def test_api_users_lose_no_session_round_robin(tmp_path):
     try:
         figures = scalelab_json(
             "--strategy", "redis", "--nodes", "2", "--client", "api",
-            "--users", "3", "--requests", "5", "--out", str(tmp_path),
+            "--users", "3", "--requests", "5", "--activity", "equal",
+            "--out", str(tmp_path),
         )  # fmt: skip
     except CommandError as exc:
         pytest.fail(f"API users could not run (is the API issue merged?): {exc}")

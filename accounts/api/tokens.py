@@ -1,0 +1,122 @@
+"""SimpleJWT's tokens, signed with our keys, carrying ``kid`` and a sub-second ``iat``.
+
+Verification requires every claim we issue (RFC 7519 makes them optional; a token
+without ``exp`` or ``aud`` would never die or would fit any audience), accepts only the
+configured algorithm, matches ``iss`` and ``aud`` exactly, honours ``nbf`` and allows
+JWT_LEEWAY seconds of clock skew.
+"""
+
+from datetime import timedelta
+from functools import cache
+from typing import Any
+
+import jwt
+from django.conf import settings
+from rest_framework_simplejwt import tokens
+from rest_framework_simplejwt.backends import TokenBackend
+from rest_framework_simplejwt.exceptions import (
+    TokenBackendError,
+    TokenBackendExpiredToken,
+)
+
+from accounts.api.keys import jwt_keys
+
+REQUIRED_CLAIMS = ["iss", "aud", "sub", "exp", "iat", "jti", "token_type"]
+# Larger than any token we issue (about 1 kB with RS256); anything bigger is not ours
+# and is refused before it is parsed.
+MAX_TOKEN_LENGTH = 4096
+
+
+class KeyedTokenBackend(TokenBackend):
+    """Sign with the current key and name it in ``kid``; verify with the key ``kid`` names."""
+
+    def __init__(self) -> None:
+        keys = jwt_keys()
+        super().__init__(
+            keys.algorithm,
+            audience=settings.JWT_AUDIENCE,
+            issuer=settings.JWT_ISSUER,
+            leeway=settings.JWT_LEEWAY,
+        )
+        self.keys = keys
+
+    def encode(self, payload: dict[str, Any]) -> str:
+        claims = {**payload, "iss": self.issuer, "aud": self.audience}
+        return jwt.encode(
+            claims,
+            self.keys.signing_key,
+            algorithm=self.algorithm,
+            headers={"kid": self.keys.signing_kid},
+        )
+
+    def decode(self, token: Any, verify: bool = True) -> dict[str, Any]:
+        try:
+            if isinstance(token, bytes):
+                token = token.decode("ascii")
+            if not isinstance(token, str) or len(token) > MAX_TOKEN_LENGTH:
+                raise TokenBackendError("Token is invalid")
+            kid = jwt.get_unverified_header(token).get("kid")
+            key = self.keys.verifying_keys.get(kid) if isinstance(kid, str) else None
+            if key is None:
+                raise TokenBackendError("Token is invalid")
+            return jwt.decode(
+                token,
+                key,
+                algorithms=[self.algorithm],
+                audience=self.audience,
+                issuer=self.issuer,
+                leeway=self.get_leeway(),
+                options={"require": REQUIRED_CLAIMS, "verify_signature": verify},
+            )
+        except jwt.ExpiredSignatureError as exc:
+            raise TokenBackendExpiredToken("Token is expired") from exc
+        except (jwt.InvalidTokenError, UnicodeDecodeError) as exc:
+            raise TokenBackendError("Token is invalid") from exc
+
+
+@cache
+def token_backend() -> KeyedTokenBackend:
+    """The backend for the configured keys (rebuilt when a JWT_* setting changes)."""
+    return KeyedTokenBackend()
+
+
+class KeyedTokenMixin:
+    payload: dict[str, Any]
+    current_time: Any
+
+    @property
+    def token_backend(self) -> TokenBackend:
+        return token_backend()
+
+    def get_token_backend(self) -> TokenBackend:
+        return token_backend()
+
+    def set_iat(self, claim: str = "iat", at_time=None) -> None:
+        # Sub-second, so that a token issued just after a revocation is newer than it
+        # (RFC 7519 NumericDate allows fractions).
+        self.payload[claim] = (at_time or self.current_time).timestamp()
+
+
+class AccessToken(KeyedTokenMixin, tokens.AccessToken):
+    @property
+    def lifetime(self) -> timedelta:  # type: ignore[override]
+        return timedelta(seconds=settings.JWT_ACCESS_TOKEN_LIFETIME)
+
+
+class RefreshToken(KeyedTokenMixin, tokens.RefreshToken):
+    access_token_class = AccessToken
+
+    @property
+    def lifetime(self) -> timedelta:  # type: ignore[override]
+        return timedelta(seconds=settings.JWT_REFRESH_TOKEN_LIFETIME)
+
+    @property
+    def access_token(self) -> AccessToken:
+        access = super().access_token
+        # OpenID's "sid": the refresh token (the sign-in) this access token came from.
+        access["sid"] = self.payload["jti"]
+        return access
+
+
+class UntypedToken(KeyedTokenMixin, tokens.UntypedToken):
+    pass

@@ -1,0 +1,29 @@
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from accounts.api import views
+
+urlpatterns = [
+    path("auth/register/", views.RegisterView.as_view(), name="api-register"),
+    path("auth/token/", views.TokenObtainPairView.as_view(), name="api-token"),
+    path(
+        "auth/token/refresh/",
+        views.TokenRefreshView.as_view(),
+        name="api-token-refresh",
+    ),
+    path(
+        "auth/token/verify/", views.TokenVerifyView.as_view(), name="api-token-verify"
+    ),
+    path("auth/logout/", views.LogoutView.as_view(), name="api-logout"),
+    path("auth/logout-all/", views.LogoutAllView.as_view(), name="api-logout-all"),
+    path("me/", views.MeView.as_view(), name="api-me"),
+    path("me/password/", views.PasswordChangeView.as_view(), name="api-password"),
+    path("health/", views.HealthView.as_view(), name="api-health"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path(
+        "docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"
+    ),
+    # Last: anything else under /api/ is a JSON 404 (a missing slash included, which
+    # would otherwise be a redirect that drops a POST body).
+    re_path(r"^(?P<path>.*)$", views.api_not_found),
+]

@@ -1,0 +1,209 @@
+"""API views: each validates with a serializer, calls one service, shapes the answer."""
+
+from django.core.cache import caches
+from django.db import connection
+from django.http import JsonResponse
+from django.urls import Resolver404, resolve
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import generics, permissions, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework_simplejwt import views as jwt_views
+
+from accounts import services
+from accounts.api import cookies, keys, users
+from accounts.api import serializers as api_serializers
+from accounts.api.authentication import JWTAuthentication
+from accounts.api.throttles import AddressRateThrottle
+from accounts.unavailable import SERVICE_ERRORS
+
+
+class TokenPairResponseMixin:
+    """In cookie mode, move the tokens of a successful answer into cookies."""
+
+    def finalize_tokens(self, request, data: dict, status_code: int) -> Response:
+        if not cookies.cookie_mode() or "access" not in data:
+            return Response(data, status=status_code)
+        response = Response(
+            {"detail": "Signed in; the tokens are in cookies."}, status=status_code
+        )
+        cookies.tokens_set(
+            request=request,
+            response=response,
+            access=data["access"],
+            refresh=data["refresh"],
+        )
+        return response
+
+
+class TokenView(TokenPairResponseMixin, jwt_views.TokenViewBase):
+    throttle_classes = (AddressRateThrottle,)
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        return self.finalize_tokens(request, response.data, response.status_code)
+
+
+class TokenObtainPairView(TokenView):
+    """Username or email and password → `{"access", "refresh"}`; 401 for either wrong."""
+
+    serializer_class = api_serializers.TokenObtainPairSerializer
+    throttle_scope = "token"
+
+
+class TokenRefreshView(TokenView):
+    """Refresh token → a new access and a new refresh token; the old one is used up."""
+
+    serializer_class = api_serializers.TokenRefreshSerializer
+    throttle_scope = "refresh"
+
+    def post(self, request, *args, **kwargs):
+        data = request.data
+        if cookies.cookie_mode() and not (
+            isinstance(data, dict) and data.get("refresh")
+        ):
+            # The refresh cookie authenticates this request: it needs the CSRF token.
+            JWTAuthentication().enforce_csrf(request)
+        return super().post(request, *args, **kwargs)
+
+
+class TokenVerifyView(jwt_views.TokenVerifyView):
+    """Token → 200 when it would be accepted now, else 401 (revoked tokens included)."""
+
+    serializer_class = api_serializers.TokenVerifySerializer
+
+
+class RegisterView(generics.CreateAPIView):
+    """Create an account: username, email, password → 201 with the user."""
+
+    serializer_class = api_serializers.RegisterSerializer
+    permission_classes = (permissions.AllowAny,)
+    authentication_classes = ()
+    throttle_classes = (AddressRateThrottle,)
+    throttle_scope = "register"
+
+
+class LogoutView(APIView):
+    """End the sign-in of the refresh token given (in cookie mode: of the cookies)."""
+
+    permission_classes = (permissions.AllowAny,)
+
+    def perform_authentication(self, request) -> None:
+        # The refresh token in the body is the proof: an expired access token sent
+        # along must not turn a logout into a 401. Cookie mode reads request.auth.
+        pass
+
+    @extend_schema(request=api_serializers.LogoutSerializer, responses={204: None})
+    def post(self, request):
+        serializer = api_serializers.LogoutSerializer(
+            data=request.data, context={"request": request}
+        )
+        serializer.is_valid(raise_exception=True)
+        serializer.save()
+        response = Response(status=status.HTTP_204_NO_CONTENT)
+        if cookies.cookie_mode():
+            cookies.tokens_clear(response=response)
+        return response
+
+
+class LogoutAllView(APIView):
+    """End every sign-in of the caller: all tokens and all browser sessions."""
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request):
+        request.data  # noqa: B018  (a body, if sent, must parse: malformed JSON is 400)
+        services.user_tokens_revoke_all(user=users.user_for_update(user=request.user))
+        response = Response(status=status.HTTP_204_NO_CONTENT)
+        if cookies.cookie_mode():
+            cookies.tokens_clear(response=response)
+        return response
+
+
+class MeView(generics.RetrieveUpdateAPIView):
+    """The signed-in user's profile; PATCH changes first_name, last_name, email."""
+
+    serializer_class = api_serializers.UserSerializer
+    http_method_names = ["get", "patch", "options"]
+
+    def get_object(self):
+        if self.request.method == "GET":
+            return self.request.user  # the cached snapshot: no database query
+        return users.user_for_update(user=self.request.user)
+
+
+class PasswordChangeView(TokenPairResponseMixin, APIView):
+    """old_password, new_password → a new token pair; every earlier token is refused."""
+
+    @extend_schema(
+        request=api_serializers.PasswordChangeSerializer,
+        responses=inline_serializer(
+            "TokenPair",
+            {"access": serializers.CharField(), "refresh": serializers.CharField()},
+        ),
+    )
+    def post(self, request):
+        user = users.user_for_update(user=request.user)
+        serializer = api_serializers.PasswordChangeSerializer(user, data=request.data)
+        serializer.is_valid(raise_exception=True)
+        serializer.save()
+        pair = api_serializers.token_pair(user=user)
+        return self.finalize_tokens(request, pair, status.HTTP_200_OK)
+
+
+class HealthView(APIView):
+    """200 when the database and Redis answer, 503 naming the one that does not."""
+
+    permission_classes = (permissions.AllowAny,)
+    authentication_classes = ()
+
+    @extend_schema(responses={200: dict, 503: dict})
+    def get(self, request):
+        checks = {"database": self._database(), "redis": self._redis()}
+        healthy = all(value == "ok" for value in checks.values())
+        body = {"status": "ok" if healthy else "unavailable", **checks}
+        response = Response(body, status=200 if healthy else 503)
+        response["Cache-Control"] = "no-store"
+        return response
+
+    @staticmethod
+    def _database() -> str:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+        except SERVICE_ERRORS:
+            return "unavailable"
+        return "ok"
+
+    @staticmethod
+    def _redis() -> str:
+        try:
+            for alias in ("default", "sessions"):
+                caches[alias].client.get_client(write=True).ping()
+        except SERVICE_ERRORS:
+            return "unavailable"
+        return "ok"
+
+
+class JWKSView(APIView):
+    """The public verifying keys (RFC 7517); empty with HS256, whose key is secret."""
+
+    permission_classes = (permissions.AllowAny,)
+    authentication_classes = ()
+
+    @extend_schema(responses=dict)
+    def get(self, request):
+        response = Response({"keys": keys.jwt_keys().public_jwks})
+        response["Cache-Control"] = "public, max-age=300"
+        return response
+
+
+def api_not_found(request, path: str = ""):
+    """JSON 404 for every unknown path under /api/ (not Django's HTML page)."""
+    detail = "Not found."
+    try:
+        resolve(f"{request.path}/")
+    except Resolver404:
+        pass
+    else:
+        detail = f"Not found. API paths end with a slash: {request.path}/"
+    return JsonResponse({"detail": detail, "code": "not_found"}, status=404)

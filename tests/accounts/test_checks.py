@@ -1,0 +1,69 @@
+import tempfile
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+from django.core import checks
+
+from authsite.embedded_redis import EmbeddedRedis
+
+
+@pytest.fixture
+def sessions_redis_with(settings):
+    """Start a Redis with the given arguments and make it the session store."""
+    servers = []
+
+    def start(*extra_args: str) -> EmbeddedRedis:
+        server = EmbeddedRedis(
+            Path(tempfile.mkdtemp(prefix="authsite-policy-")),
+            extra_args=list(extra_args),
+        )
+        server.start()
+        servers.append(server)
+        settings.CACHES = {
+            **django_settings.CACHES,
+            "sessions": {**django_settings.CACHES["sessions"], "LOCATION": server.url},
+        }
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+def check_ids() -> list[str]:
+    return [message.id for message in checks.run_checks(tags=[checks.Tags.caches])]
+
+
+def test_check_warns_when_redis_would_evict_any_key(sessions_redis_with):
+    server = sessions_redis_with("--maxmemory-policy", "allkeys-lru")
+
+    messages = checks.run_checks(tags=[checks.Tags.caches])
+
+    warnings = [m for m in messages if m.id == "authsite.W601"]
+    assert len(warnings) == 1
+    assert warnings[0].level == checks.WARNING
+    assert "allkeys-lru" in warnings[0].msg
+    assert f"127.0.0.1:{server.port}" in warnings[0].msg
+
+
+def test_check_warns_on_volatile_policy_with_a_memory_limit(sessions_redis_with):
+    sessions_redis_with(
+        "--maxmemory-policy", "volatile-lru", "--maxmemory", "64mb"
+    )  # fmt: skip
+
+    assert "authsite.W602" in check_ids()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--maxmemory-policy", "noeviction", "--maxmemory", "64mb"],
+        ["--maxmemory-policy", "volatile-lru"],
+    ],
+    ids=["noeviction", "volatile-lru-without-limit"],
+)
+def test_check_is_quiet_when_sessions_cannot_be_evicted(sessions_redis_with, args):
+    sessions_redis_with(*args)
+
+    assert not {"authsite.W601", "authsite.W602"} & set(check_ids())

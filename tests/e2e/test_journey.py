@@ -1,0 +1,59 @@
+from django.conf import settings
+from playwright.sync_api import expect
+
+from accounts.models import User
+from tests.e2e import steps
+from tests.factories import PASSWORD, make_user
+
+NEW_PASSWORD = "a-Brand-new-passphrase-7"
+
+
+def session_cookie(context) -> str:
+    return next(
+        cookie["value"]
+        for cookie in context.cookies()
+        if cookie["name"] == settings.SESSION_COOKIE_NAME
+    )
+
+
+def test_account_journey_across_two_browsers(
+    new_context, sessions_redis, session_redis_key
+):
+    first_context, second_context = new_context(), new_context()
+    first, second = first_context.new_page(), second_context.new_page()
+
+    steps.signup(first, username="erin", email="erin@example.com", password=PASSWORD)
+    steps.profile_edit(first, first_name="Erin", last_name="Example")
+    steps.sign_in(second, login="ERIN@example.com", password=PASSWORD)
+    steps.expect_signed_in(second, "erin")
+    first.goto("/")
+    steps.expect_signed_in(first, "erin")
+    # After issue 3: steps.end_other_session_on_sessions_page(first, sessions=2), then
+    # the second browser is signed out on its next page and signs in again.
+    steps.password_change(first, old=PASSWORD, new=NEW_PASSWORD)
+    first.goto("/")
+    steps.expect_signed_in(first, "erin")
+    second.goto("/accounts/profile/")
+    first_key = session_redis_key(session_cookie(first_context))
+    steps.sign_out(first)
+
+    assert second.url.endswith("/accounts/login/?next=/accounts/profile/")
+    user = User.objects.get(username="erin")
+    assert (user.first_name, user.last_name) == ("Erin", "Example")
+    assert user.check_password(NEW_PASSWORD)
+    assert not sessions_redis.exists(first_key)
+
+
+def test_login_form_works_with_the_keyboard_alone(page):
+    make_user(username="kim", email="kim@example.com")
+    page.goto("/accounts/login/")
+
+    # The page puts the cursor in the first field; Tab moves on to the password.
+    expect(page.get_by_label("Username or email")).to_be_focused()
+    page.keyboard.type("kim")
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Password")).to_be_focused()
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+
+    steps.expect_signed_in(page, "kim")

@@ -1,0 +1,94 @@
+"""A production-configured site behind gunicorn, and a client that talks to it the way a
+browser behind the TLS-terminating proxy does."""
+
+import tempfile
+import uuid
+from http.cookies import SimpleCookie
+from pathlib import Path
+
+import httpx
+import pytest
+from django.conf import settings
+
+from tests.factories import PASSWORD
+from tests.live_site import Gunicorn, form_token, manage, site_env
+
+
+class HttpsClient:
+    """httpx with the proxy's X-Forwarded-Proto, a browser's Origin, and a cookie jar
+    that keeps Secure cookies (httpx sends those over https only). Every Set-Cookie
+    header seen is kept in ``set_cookies``."""
+
+    def __init__(self, base_url: str) -> None:
+        self.http = httpx.Client(base_url=base_url, timeout=60)
+        self.origin = base_url.replace("http://", "https://", 1)
+        self.cookies: dict[str, str] = {}
+        self.set_cookies: list[str] = []
+
+    def request(self, method: str, path: str, **kwargs) -> httpx.Response:
+        headers = {"X-Forwarded-Proto": "https", **kwargs.pop("headers", {})}
+        if method != "GET":
+            headers.setdefault("Origin", self.origin)
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        response = self.http.request(method, path, headers=headers, **kwargs)
+        for header in response.headers.get_list("set-cookie"):
+            self.set_cookies.append(header)
+            for name, morsel in SimpleCookie(header).items():
+                if morsel["max-age"] == "0" or not morsel.value.strip('"'):
+                    self.cookies.pop(name, None)
+                else:
+                    self.cookies[name] = morsel.value
+        return response
+
+    def get(self, path: str) -> httpx.Response:
+        return self.request("GET", path)
+
+    def post_form(self, path: str, data: dict, *, form_path: str | None = None):
+        """GET the form page for its CSRF token, then POST ``data`` with it."""
+        token = form_token(self.get(form_path or path).text)
+        return self.request("POST", path, data={"csrfmiddlewaretoken": token, **data})
+
+    def signup(self, username: str) -> httpx.Response:
+        return self.post_form(
+            "/accounts/signup/",
+            {
+                "username": username,
+                "email": f"{username}@example.com",
+                "password1": PASSWORD,
+                "password2": PASSWORD,
+            },
+        )
+
+    def close(self) -> None:
+        self.http.close()
+
+
+@pytest.fixture(scope="package")
+def production_site():
+    """gunicorn with DEBUG off, on a migrated SQLite file and the tests' Redis."""
+    workdir = Path(tempfile.mkdtemp(prefix="authsite-production-"))
+    env = site_env(
+        database_url=f"sqlite:///{workdir / 'db.sqlite3'}",
+        redis_url=settings.REDIS_URL,
+        key_prefix=settings.REDIS_KEY_PREFIX,
+        var_dir=workdir,
+        debug=False,
+    )
+    manage(env, "migrate", "--no-input")
+    server = Gunicorn(env, log_path=workdir / "gunicorn.log")
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def https_client(production_site):
+    client = HttpsClient(production_site.url)
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def unique_name():
+    return f"u{uuid.uuid4().hex[:10]}"
