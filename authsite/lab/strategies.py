@@ -43,13 +43,9 @@ STRATEGIES: dict[str, LabStrategy] = {
         LabStrategy(
             name="redis-replicated",
             services=(REPLICAS,),
-            # Writes go to the primary (REDIS_URL), this node reads from its own
-            # replica; the sessions database number is derived as for ``redis``.
-            node_env={
-                "REDIS_URL": "{sessions_url}",
-                "REDIS_SESSIONS_URL": None,
-                "REDIS_REPLICA_URLS": "{replica_url}",
-            },
+            # Writes go to the sessions primary (REDIS_SESSIONS_URL, set for every
+            # strategy); this node reads from its own replica.
+            node_env={"REDIS_REPLICA_URLS": "{replica_url}"},
         ),
         LabStrategy(
             name="redis-sentinel",
