@@ -242,10 +242,20 @@ def _node_failed(
     processes: Processes, *, name: str, strategy: lab.LabStrategy
 ) -> LabError:
     tail = processes.log_tail(name=name)
+    # The first line is what a table of runs shows: give it the site's own message.
+    reason = _log_reason(tail)
     # The strategies issue refuses an unknown name at start-up, naming the variable.
     if "AUTHSITE_SESSION_STRATEGY" in tail:
         return StrategyUnavailable(
             f"strategy {strategy.name!r} is not available in this build: {name} "
-            f"refused to start:\n{tail}"
+            f"refused to start ({reason})\n{tail}"
         )
-    return LabError(f"{name} exited at start-up:\n{tail}")
+    return LabError(f"{name} exited at start-up ({reason})\n{tail}")
+
+
+def _log_reason(tail: str) -> str:
+    """The last line of a start-up log that is not gunicorn's own (``[date] ...``)."""
+    for line in reversed(tail.splitlines()):
+        if line.strip() and not line.startswith("["):
+            return line.strip()
+    return "see its log"

@@ -221,6 +221,6 @@ def test_node_that_cannot_start_is_reported_with_its_log(tmp_path):
 
     result = scalelab_run(options=options, out=tmp_path, progress=None, strategy=broken)
 
-    assert result.error.startswith("node1 exited at start-up")
+    assert result.error.startswith("node1 exited at start-up (")
     assert "DJANGO_DEBUG='maybe' is not a boolean" in result.error
     assert not result.unavailable
