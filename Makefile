@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test lint format clean screenshots loadtest lab bench
+.PHONY: run test lint format clean screenshots loadtest bench-sessions lab bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ test: $(VENV)/.installed-dev lint
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# Not part of `make test`: fills a Redis with 100,000 sessions and prints timings.
+bench-sessions: $(VENV)/.installed-dev
+	$(BIN)/python -m tests.bench_sessions
 
 # 200 simulated users for 60 s against gunicorn (2 workers); prints rps, p50, p99.
 loadtest: $(VENV)/.installed-dev

@@ -1,14 +1,31 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
-from accounts.models import User
+from accounts import selectors, services
+from accounts.models import AuthEvent, LiveSession, User
+
+VIEW_SESSIONS = "accounts.view_livesession"
+REVOKE_SESSIONS = "accounts.delete_livesession"
+ADMIN_PAGE_SIZE = 50
 
 
 class UserCreationForm(AdminUserCreationForm):
     class Meta(AdminUserCreationForm.Meta):
         model = User
         fields = ("username", "email")
+
+
+def _when(value) -> str:
+    return value.strftime("%Y-%m-%d %H:%M UTC") if value else "-"
 
 
 @admin.register(User)
@@ -29,6 +46,11 @@ class UserAdmin(DjangoUserAdmin):
             },
         ),
     )
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,
+        (_("Live sessions"), {"fields": ("live_sessions",)}),
+    )
+    readonly_fields = ("live_sessions",)
     list_display = (
         "username",
         "email",
@@ -42,3 +64,202 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ("is_active", "is_staff", "is_superuser", "date_joined", "groups")
     search_fields = ("username", "email", "first_name", "last_name")
     ordering = ("-date_joined",)
+    actions = ["sign_out_everywhere"]
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:user_id>/sessions/revoke/",
+                self.admin_site.admin_view(require_POST(self.session_revoke_view)),
+                name="accounts_user_session_revoke",
+            ),
+            *super().get_urls(),
+        ]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not request.user.has_perm(VIEW_SESSIONS):
+            return [f for f in fieldsets if "live_sessions" not in f[1]["fields"]]
+        return fieldsets
+
+    @admin.display(description=_("Live sessions"))
+    def live_sessions(self, obj):
+        entries = selectors.sessions_for_user(user=obj)
+        if not entries:
+            return _("No live sessions.")
+        revoke_url = reverse("admin:accounts_user_session_revoke", args=[obj.pk])
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    e.device or _("unknown device"),
+                    e.ip,
+                    _when(e.created),
+                    _when(e.last_seen),
+                    _when(e.expires),
+                    format_html(
+                        '<button type="submit" class="button" formaction="{}" '
+                        'name="session_id" value="{}">{}</button>',
+                        revoke_url,
+                        e.id,
+                        _("Sign out"),
+                    ),
+                )
+                for e in entries
+            ),
+        )
+        return format_html(
+            "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th>"
+            "<th>{}</th><th></th></tr></thead><tbody>{}</tbody></table>",
+            _("Device"),
+            _("IP address"),
+            _("Signed in"),
+            _("Last seen"),
+            _("Expires"),
+            rows,
+        )
+
+    def session_revoke_view(self, request, user_id):
+        if not request.user.has_perm(REVOKE_SESSIONS):
+            raise PermissionDenied
+        user = get_object_or_404(User, pk=user_id)
+        ended = services.session_revoke(
+            user=user,
+            session_id=request.POST.get("session_id", "")[:64],
+            kind=AuthEvent.Kind.ADMIN_REVOKE,
+        )
+        if ended:
+            self.message_user(request, _("The session was signed out."))
+        else:
+            self.message_user(
+                request, _("That session had already ended."), messages.WARNING
+            )
+        return redirect("admin:accounts_user_change", user.pk)
+
+    def has_revoke_sessions_permission(self, request) -> bool:
+        return request.user.has_perm(REVOKE_SESSIONS)
+
+    @admin.action(description=_("Sign out everywhere"), permissions=["revoke_sessions"])
+    def sign_out_everywhere(self, request, queryset):
+        ended = 0
+        for user in queryset:
+            # Browser sessions leave the store now; API tokens are refused from now on.
+            ended += services.sessions_revoke_all(
+                user=user, kind=AuthEvent.Kind.ADMIN_REVOKE
+            )
+            services.user_tokens_revoke_all(user=user)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d session was signed out.",
+                "%(count)d sessions were signed out.",
+                ended,
+            )
+            % {"count": ended},
+        )
+
+
+@admin.register(AuthEvent)
+class AuthEventAdmin(admin.ModelAdmin):
+    list_display = ("created", "user", "kind", "ip", "device", "session_id")
+    list_filter = ("kind", "created")
+    search_fields = ("user__username", "user__email", "ip", "session_id")
+    list_select_related = ("user",)
+    date_hierarchy = "created"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(LiveSession)
+class LiveSessionAdmin(admin.ModelAdmin):
+    """The live sessions in the store (not a table): list, filter by user, revoke."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm(VIEW_SESSIONS)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.has_perm(REVOKE_SESSIONS)
+
+    def get_urls(self):
+        return [
+            path(
+                "",
+                self.admin_site.admin_view(self.changelist_view),
+                name="accounts_livesession_changelist",
+            )
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        if request.method == "POST":
+            return self.revoke_selected(request)
+        username = request.GET.get("user", "").strip()[:150]
+        user = (
+            User.objects.filter(username__iexact=username).first() if username else None
+        )
+        if username and user is None:
+            entries, next_cursor, can_list_all = [], None, True
+        else:
+            entries, next_cursor, can_list_all = selectors.live_sessions_page(
+                cursor=request.GET.get("cursor", "")[:40],
+                size=ADMIN_PAGE_SIZE,
+                user=user,
+            )
+        names = dict(
+            User.objects.filter(pk__in={e.user_id for e in entries}).values_list(
+                "pk", "username"
+            )
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Live sessions"),
+            "rows": [(e, names.get(e.user_id, "?")) for e in entries],
+            "username": username,
+            "unknown_user": bool(username and user is None),
+            "next_cursor": next_cursor,
+            "can_list_all": can_list_all,
+            "can_revoke": self.has_delete_permission(request),
+            **(extra_context or {}),
+        }
+        return TemplateResponse(
+            request, "admin/accounts/livesession/list.html", context
+        )
+
+    def revoke_selected(self, request):
+        if not self.has_delete_permission(request):
+            raise PermissionDenied
+        ended = 0
+        for value in request.POST.getlist("selected")[:ADMIN_PAGE_SIZE]:
+            user_id, _sep, session_id = value.partition(":")
+            user = (
+                User.objects.filter(pk=int(user_id)).first()
+                if user_id.isdigit()
+                else None
+            )
+            if user is not None and services.session_revoke(
+                user=user, session_id=session_id, kind=AuthEvent.Kind.ADMIN_REVOKE
+            ):
+                ended += 1
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d session was signed out.",
+                "%(count)d sessions were signed out.",
+                ended,
+            )
+            % {"count": ended},
+        )
+        return redirect(request.get_full_path())

@@ -24,6 +24,9 @@ def check_redis_reachable(app_configs=None, **kwargs) -> list[Error]:
     """Every Redis server behind a cache alias must answer PING; one error per server."""
     aliases_by_server: dict[str, list[str]] = {}
     for alias, config in settings.CACHES.items():
+        # The session store's own alias is checked by its strategy (E002).
+        if alias == getattr(settings, "SESSION_CACHE_ALIAS", None):
+            continue
         if config.get("BACKEND") == REDIS_BACKEND:
             server = urlsplit(str(config["LOCATION"])).netloc
             aliases_by_server.setdefault(server, []).append(alias)
@@ -42,6 +45,18 @@ def check_redis_reachable(app_configs=None, **kwargs) -> list[Error]:
                 )
             )
     return errors
+
+
+@register(Tags.caches)
+def check_session_store_reachable(app_configs=None, **kwargs) -> list[Error]:
+    """The active session strategy's store must answer; one error per problem."""
+    from accounts.sessions.registry import strategy_active
+
+    strategy = strategy_active()
+    return [
+        Error(f"Session strategy {strategy.name!r}: {problem}", id="authsite.E002")
+        for problem in strategy.check()
+    ]
 
 
 @register(Tags.caches)

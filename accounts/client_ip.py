@@ -1,18 +1,32 @@
-"""The client's address, in one place for lockout, throttles and logs.
+"""The client's address, in one place for lockout, throttles, sessions and logs.
 
 X-Forwarded-For is written by whoever sends the request, so it is believed only as far
 as AUTHSITE_TRUSTED_PROXY_COUNT proxies of ours have appended to it; with no trusted
 proxy the address is REMOTE_ADDR and a forged header changes nothing.
 """
 
+import ipaddress
+
 from django.conf import settings
 from django.http import HttpRequest
 
 
-def client_ip(request: HttpRequest) -> str:
-    """Return the address of the client that sent ``request``."""
+def client_ip(request: HttpRequest, *, trusted_proxy_count: int | None = None) -> str:
+    """Return the address of the client that sent ``request``.
+
+    With N trusted proxies (AUTHSITE_TRUSTED_PROXY_COUNT, or ``trusted_proxy_count``),
+    each appends the address it saw to X-Forwarded-For, so the entry N places from the
+    right was written by the outermost trusted proxy. Entries further left come from
+    the client and may be forged; they are never used. A header shorter than N, or an
+    entry that is not an IP address, means the request did not pass the proxies:
+    REMOTE_ADDR is used.
+    """
     remote_addr = request.META.get("REMOTE_ADDR", "") or ""
-    proxies = settings.AUTHSITE_TRUSTED_PROXY_COUNT
+    proxies = (
+        settings.AUTHSITE_TRUSTED_PROXY_COUNT
+        if trusted_proxy_count is None
+        else trusted_proxy_count
+    )
     if proxies <= 0:
         return remote_addr
     forwarded = [
@@ -20,8 +34,9 @@ def client_ip(request: HttpRequest) -> str:
         for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
         if part.strip()
     ]
-    if not forwarded:
+    if len(forwarded) < proxies:
         return remote_addr
-    # Each trusted proxy appended the address it saw: the client is the entry that
-    # the outermost trusted proxy appended, counted from the right.
-    return forwarded[-min(proxies, len(forwarded))]
+    try:
+        return str(ipaddress.ip_address(forwarded[-proxies]))
+    except ValueError:
+        return remote_addr

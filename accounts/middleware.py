@@ -6,7 +6,10 @@ from django.contrib.sessions.middleware import (
     SessionMiddleware as DjangoSessionMiddleware,
 )
 
+from accounts.models import AuthEvent
+from accounts.receivers import END_KIND_ATTRIBUTE
 from accounts.sessions import timeouts
+from accounts.sessions.index import index_touch
 from accounts.unavailable import SERVICE_ERRORS, service_unavailable_response
 
 
@@ -51,15 +54,24 @@ class SessionTimeoutMiddleware:
         except SERVICE_ERRORS as exc:
             return service_unavailable_response(request, exc)
         if signed_in:
-            now = int(time.time())
-            if timeouts.session_expired(request.session, now=now):
-                logout(request)
-            elif (
-                now - timeouts.last_seen(request.session)
-                >= settings.AUTHSITE_SESSION_TOUCH_INTERVAL
-            ):
-                timeouts.session_touch(request.session, now=now)
+            try:
+                self.session_check(request)
+            except SERVICE_ERRORS as exc:
+                return service_unavailable_response(request, exc)
         return self.get_response(request)
+
+    def session_check(self, request) -> None:
+        now = int(time.time())
+        if timeouts.session_expired(request.session, now=now):
+            setattr(request, END_KIND_ATTRIBUTE, AuthEvent.Kind.EXPIRED)
+            logout(request)
+        elif (
+            now - timeouts.last_seen(request.session)
+            >= settings.AUTHSITE_SESSION_TOUCH_INTERVAL
+        ):
+            timeouts.session_touch(request.session, now=now)
+            # Same interval: the index's expiry moves with the idle clock.
+            index_touch(session=request.session)
 
 
 class ContentSecurityPolicyMiddleware:

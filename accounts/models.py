@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -90,3 +91,61 @@ class User(AbstractUser):
             secret=secret,
             algorithm="sha256",
         ).hexdigest()
+
+
+class UserSession(AbstractBaseSession):
+    """A database session (``db`` and ``cached_db`` strategies) with its user's id."""
+
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta(AbstractBaseSession.Meta):
+        db_table = "accounts_usersession"
+
+    @classmethod
+    def get_session_store_class(cls):
+        from accounts.sessions.backends.db import SessionStore
+
+        return SessionStore
+
+
+class AuthEvent(models.Model):
+    """A session started or ended: the user's security activity and the staff's log."""
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", _("signed in")
+        LOGOUT = "logout", _("signed out")
+        REVOKE = "revoke", _("session ended from another device")
+        EXPIRED = "expired", _("session timed out")
+        PASSWORD_CHANGE = "password_change", _("password changed; other sessions ended")
+        PASSWORD_RESET = "password_reset", _("password reset; all sessions ended")
+        LIMIT = "limit", _("session ended: too many sessions")
+        ADMIN_REVOKE = "admin_revoke", _("session ended by an administrator")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="auth_events")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    session_id = models.CharField(max_length=32, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    device = models.CharField(max_length=100, blank=True)
+    created = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ("-created", "-id")
+        indexes = [models.Index(fields=["user", "-created"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.kind} {self.created:%Y-%m-%d %H:%M}"
+
+
+class LiveSession(models.Model):
+    """No table: the admin's page over the live sessions in the store, and its rights."""
+
+    class Meta:
+        managed = False
+        default_permissions = ("view", "delete")
+        verbose_name = _("live session")
+        verbose_name_plural = _("live sessions")
+
+    def __str__(self) -> str:
+        return str(self._meta.verbose_name)

@@ -1,12 +1,36 @@
 """Writes: every state change of an account goes through one of these functions."""
 
+import ipaddress
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.sessions.backends.base import SessionBase
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from rest_framework_simplejwt.token_blacklist.models import (
     BlacklistedToken,
     OutstandingToken,
 )
+
+from accounts.client_ip import client_ip
+from accounts.models import AuthEvent
+from accounts.sessions import metadata, timeouts
+from accounts.sessions.base import IndexedSession
+from accounts.sessions.index import (
+    index_add,
+    index_remove,
+    index_revoke,
+    index_sessions,
+)
+from accounts.sessions.index import (
+    session_id as opaque_session_id,
+)
+from accounts.signals import session_ended, session_started
 
 User = get_user_model()
 
@@ -30,6 +54,158 @@ def user_profile_update(
     user.email = User.objects.normalize_email(email)
     user.save(update_fields=["first_name", "last_name", "email"])
     return user
+
+
+# --- Sessions: start, end, revoke (issue 3) ----------------------------------------
+
+
+def _session_signal(
+    signal, *, user: User, kind: str, session_key: str, data: Mapping[str, Any]
+) -> None:
+    signal.send(
+        sender=User,
+        user=user,
+        kind=kind,
+        session_id=opaque_session_id(session_key) if session_key else "",
+        ip=data.get(metadata.IP_KEY, ""),
+        device=data.get(metadata.DEVICE_KEY, ""),
+    )
+
+
+def session_signed_in(*, request: HttpRequest, user: User) -> None:
+    """Stamp, describe and index a session that was just signed in; apply the limit."""
+    session = request.session
+    timeouts.session_start(session, now=int(time.time()))
+    metadata.session_describe(
+        session,
+        ip=client_ip(request),
+        user_agent=request.META.get("HTTP_USER_AGENT", ""),
+    )
+    # Write the signed-in data now, not with the response: the index and the session
+    # limit below read the user's sessions from the store, this one included.
+    session.save()
+    index_add(session=session)
+    _session_signal(
+        session_started,
+        user=user,
+        kind=AuthEvent.Kind.LOGIN,
+        session_key=session.session_key or "",
+        data=session,
+    )
+    sessions_limit_apply(user=user, current_session_key=session.session_key)
+
+
+def session_signed_out(
+    *, request: HttpRequest, user: User, kind: str = AuthEvent.Kind.LOGOUT
+) -> None:
+    """Forget a session that is signing out (the engine deletes it from the store)."""
+    session = request.session
+    if session.session_key:
+        index_remove(user_id=user.pk, session_key=session.session_key)
+    _session_signal(
+        session_ended,
+        user=user,
+        kind=kind,
+        session_key=session.session_key or "",
+        data=session,
+    )
+
+
+def session_key_rotated(
+    *, user: User, old_key: str | None, session: SessionBase
+) -> None:
+    """Move the index entry of a session whose key was renewed (password change)."""
+    if old_key and old_key != session.session_key:
+        index_remove(user_id=user.pk, session_key=old_key)
+    index_add(session=session)
+
+
+def _sessions_end(*, user: User, sessions: list[IndexedSession], kind: str) -> int:
+    for indexed in sessions:
+        index_revoke(user_id=user.pk, session_key=indexed.key)
+        _session_signal(
+            session_ended,
+            user=user,
+            kind=kind,
+            session_key=indexed.key,
+            data=indexed.data,
+        )
+    return len(sessions)
+
+
+def session_revoke(
+    *, user: User, session_id: str, kind: str = AuthEvent.Kind.REVOKE
+) -> bool:
+    """End the user's session with opaque id ``session_id`` in the store at once.
+
+    Return False when the user has no live session with that id (already ended, or
+    someone else's): nothing changes then.
+    """
+    matches = [
+        s
+        for s in index_sessions(user_id=user.pk)
+        if constant_time_compare(opaque_session_id(s.key), session_id)
+    ]
+    return _sessions_end(user=user, sessions=matches, kind=kind) > 0
+
+
+def sessions_revoke_all(
+    *,
+    user: User,
+    keep_session_key: str | None = None,
+    kind: str = AuthEvent.Kind.REVOKE,
+) -> int:
+    """End every live session of ``user`` but ``keep_session_key``; return how many."""
+    others = [s for s in index_sessions(user_id=user.pk) if s.key != keep_session_key]
+    return _sessions_end(user=user, sessions=others, kind=kind)
+
+
+def sessions_limit_apply(*, user: User, current_session_key: str | None) -> int:
+    """End the least recently used sessions beyond AUTHSITE_MAX_SESSIONS_PER_USER."""
+    limit = settings.AUTHSITE_MAX_SESSIONS_PER_USER
+    if not limit:
+        return 0
+    live = index_sessions(user_id=user.pk)
+    if len(live) <= limit:
+        return 0
+    others = sorted(
+        (s for s in live if s.key != current_session_key),
+        key=lambda s: (timeouts.last_seen(s.data), s.data.get(timeouts.STARTED_KEY, 0)),
+    )
+    return _sessions_end(
+        user=user, sessions=others[: len(live) - limit], kind=AuthEvent.Kind.LIMIT
+    )
+
+
+def session_password_changed(
+    *, request: HttpRequest, user: User, old_key: str | None
+) -> int:
+    """After a password change: keep this session, end every other one now."""
+    session = request.session
+    session_key_rotated(user=user, old_key=old_key, session=session)
+    return sessions_revoke_all(
+        user=user,
+        keep_session_key=session.session_key,
+        kind=AuthEvent.Kind.PASSWORD_CHANGE,
+    )
+
+
+def sessions_end_after_password_reset(*, user: User) -> int:
+    """After a password reset: end every session of the user now."""
+    return sessions_revoke_all(user=user, kind=AuthEvent.Kind.PASSWORD_RESET)
+
+
+def auth_event_record(
+    *, user: User, kind: str, session_id: str, ip: str, device: str
+) -> AuthEvent:
+    """Write one AuthEvent row (an IP that does not parse is left out)."""
+    try:
+        valid_ip: str | None = str(ipaddress.ip_address(ip)) if ip else None
+    except ValueError:
+        valid_ip = None
+    return AuthEvent.objects.create(
+        user=user, kind=kind, session_id=session_id, ip=valid_ip, device=device[:100]
+    )
 
 
 def refresh_token_revoke(*, jti: str) -> None:

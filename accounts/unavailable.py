@@ -2,6 +2,7 @@
 
 import logging
 
+import pymemcache.exceptions
 import redis.exceptions
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -12,13 +13,16 @@ logger = logging.getLogger("authsite.unavailable")
 
 # Connection failures of every store a strategy may use: Redis (django-redis wraps most
 # of them in ConnectionInterrupted), memcached (raises the builtin ConnectionError and
-# TimeoutError), and the relational database.
+# TimeoutError, and pymemcache's MemcacheError once it counts the server as down), and
+# the relational database. Django refuses a key that memcached would not take before
+# pymemcache sees it, so a MemcacheError here always means the server, never the request.
 STORE_ERRORS: tuple[type[BaseException], ...] = (
     redis.exceptions.ConnectionError,
     redis.exceptions.TimeoutError,
     ConnectionInterrupted,
     ConnectionError,
     TimeoutError,
+    pymemcache.exceptions.MemcacheError,
 )
 SERVICE_ERRORS: tuple[type[BaseException], ...] = (*STORE_ERRORS, DatabaseError)
 

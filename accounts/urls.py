@@ -8,6 +8,13 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("profile/", views.ProfileView.as_view(), name="profile"),
+    path("sessions/", views.SessionsView.as_view(), name="sessions"),
+    path("sessions/revoke/", views.SessionRevokeView.as_view(), name="session_revoke"),
+    path(
+        "sessions/revoke-others/",
+        views.SessionsRevokeOthersView.as_view(),
+        name="sessions_revoke_others",
+    ),
     path(
         "password/change/", views.PasswordChangeView.as_view(), name="password_change"
     ),

@@ -11,10 +11,12 @@ from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django.views import View
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.generic import FormView
+from django.views.generic import FormView, TemplateView
 
-from accounts import forms, services
+from accounts import forms, selectors, services
 
 logger = logging.getLogger("authsite.accounts")
 
@@ -94,10 +96,78 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     form_class = forms.PasswordChangeForm
     success_url = reverse_lazy("password_change_done")
 
+    def form_valid(self, form):
+        old_key = self.request.session.session_key
+        response = super().form_valid(form)  # saves, renews this session's key
+        services.session_password_changed(
+            request=self.request, user=form.user, old_key=old_key
+        )
+        return response
+
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     form_class = forms.SetPasswordForm
     success_url = reverse_lazy("password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.sessions_end_after_password_reset(user=form.user)
+        return response
+
+
+class SessionsView(LoginRequiredMixin, TemplateView):
+    """The signed-in user's live sessions and recent sign-in activity."""
+
+    template_name = "accounts/sessions.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        return super().get_context_data(
+            sessions=selectors.sessions_for_user(
+                user=user, current_session=self.request.session
+            ),
+            revocable=selectors.sessions_revocable(),
+            revocation_limits=selectors.sessions_revocation_limits(),
+            events=selectors.auth_events_for_user(user=user),
+            **kwargs,
+        )
+
+
+class SessionRevokeView(LoginRequiredMixin, View):
+    """POST ``session_id``: end one of the user's other sessions."""
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        session_id = request.POST.get("session_id", "")[:64]
+        if services.session_revoke(user=request.user, session_id=session_id):
+            messages.success(request, _("That session was signed out."))
+        else:
+            messages.error(
+                request, _("That session had already ended; nothing was changed.")
+            )
+        return redirect("sessions")
+
+
+class SessionsRevokeOthersView(LoginRequiredMixin, View):
+    """POST: end every session of the user except this one."""
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        ended = services.sessions_revoke_all(
+            user=request.user, keep_session_key=request.session.session_key
+        )
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d other session was signed out.",
+                "%(count)d other sessions were signed out.",
+                ended,
+            )
+            % {"count": ended},
+        )
+        return redirect("sessions")
 
 
 class RedirectThenRun(HttpResponseRedirect):

@@ -176,6 +176,37 @@ SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SAMESITE = "Lax"
 
+# --- Session strategies (issue 3) -------------------------------------------------
+
+from accounts.sessions.base import StrategyContext  # noqa: E402
+from accounts.sessions.registry import DEFAULT_STRATEGY, strategy_settings  # noqa: E402
+
+AUTHSITE_SESSION_STRATEGY = (
+    os.environ.get("AUTHSITE_SESSION_STRATEGY") or DEFAULT_STRATEGY
+).strip()
+SESSION_STRATEGY_CONTEXT = StrategyContext(
+    redis_url=REDIS_URL,
+    redis_sessions_url=REDIS_SESSIONS_URL,
+    key_prefix=REDIS_KEY_PREFIX,
+    redis_options=_REDIS_OPTIONS,
+    # Only what strategies read: never the whole environment (it holds secrets).
+    env={
+        name: value
+        for name, value in os.environ.items()
+        if name.startswith(("REDIS_", "MEMCACHED_", "AUTHSITE_REDIS_"))
+    },
+)
+# SESSION_ENGINE, the `sessions` cache alias and whatever else the strategy needs.
+_strategy_settings = strategy_settings(
+    AUTHSITE_SESSION_STRATEGY, SESSION_STRATEGY_CONTEXT
+)
+CACHES = {**CACHES, **_strategy_settings.pop("CACHES", {})}
+globals().update(_strategy_settings)
+# A new sign-in beyond this many sessions ends the user's least recently used one.
+AUTHSITE_MAX_SESSIONS_PER_USER = env_int("AUTHSITE_MAX_SESSIONS_PER_USER", 0) or None
+# The client address recorded with each session: accounts.client_ip.client_ip, which
+# reads AUTHSITE_TRUSTED_PROXY_COUNT (set in the API section below).
+
 # --- Authentication ---------------------------------------------------------------
 
 AUTH_USER_MODEL = "accounts.User"

@@ -1,6 +1,16 @@
 import pytest
+from django.contrib.auth.models import Permission
+from django.test import Client
+from rest_framework.test import APIClient
 
-from tests.conftest import sign_in
+from accounts.models import AuthEvent
+from accounts.selectors import sessions_for_user
+from tests.conftest import session_key_of, sign_in
+from tests.factories import PASSWORD, make_user
+
+FIREFOX = (
+    "Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:126.0) Gecko/20100101 Firefox/126.0"
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -26,3 +36,246 @@ def test_admin_refuses_anonymous(client):
 
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/admin/login/")
+
+
+# --- Sessions in the admin (issue 3) -----------------------------------------------
+
+
+@pytest.fixture
+def session_staff(db):
+    """Staff, not superuser, with the rights to see and end live sessions."""
+    staff = make_user(username="support", is_staff=True)
+    staff.user_permissions.add(
+        *Permission.objects.filter(
+            codename__in=[
+                "view_livesession",
+                "delete_livesession",
+                "view_user",
+                "change_user",
+            ]
+        )
+    )
+    return staff
+
+
+@pytest.fixture
+def plain_staff(db):
+    """Staff without any session rights."""
+    staff = make_user(username="intern", is_staff=True)
+    staff.user_permissions.add(Permission.objects.get(codename="view_user"))
+    return staff
+
+
+def browser(username):
+    client = Client(HTTP_USER_AGENT=FIREFOX, REMOTE_ADDR="198.51.100.23")
+    assert sign_in(client, username).status_code == 302
+    return client
+
+
+@pytest.mark.usefixtures("server_strategy")
+def test_live_sessions_page_lists_sessions_for_permitted_staff(
+    client, session_staff, user
+):
+    browser("alice")
+    sign_in(client, "support")
+
+    page = client.get("/admin/accounts/livesession/?user=alice")
+
+    assert page.status_code == 200
+    assert "198.51.100.23" in page.text
+    assert "Firefox 126 on Ubuntu" in page.text
+
+
+def test_live_sessions_page_walks_every_session_without_a_filter(
+    client, session_staff, user, other_user
+):
+    browser("alice")
+    browser("bob")
+    sign_in(client, "support")
+
+    page = client.get("/admin/accounts/livesession/")
+
+    assert page.status_code == 200
+    assert ">alice<" in page.text
+    assert ">bob<" in page.text
+
+
+def test_live_sessions_page_is_paginated_and_walks_every_session_once(
+    client, session_staff, settings
+):
+    # 120 sign-ins: a quick hasher keeps this test about paging, not Argon2.
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        *settings.PASSWORD_HASHERS,
+    ]
+    for n in range(120):
+        browser(make_user(username=f"member{n}").username)
+    sign_in(client, "support")
+
+    seen, pages, cursor = [], 0, ""
+    while True:
+        page = client.get(f"/admin/accounts/livesession/?cursor={cursor}")
+        assert page.status_code == 200
+        assert len(page.context["rows"]) <= 50
+        seen += [name for _entry, name in page.context["rows"]]
+        pages += 1
+        cursor = page.context["next_cursor"]
+        if not cursor:
+            break
+
+    assert pages == 3
+    expected = [*(f"member{n}" for n in range(120)), "support"]
+    assert sorted(seen) == sorted(expected)
+
+
+def test_live_sessions_page_ignores_a_malformed_cursor(client, session_staff, user):
+    browser("alice")
+    sign_in(client, "support")
+
+    page = client.get("/admin/accounts/livesession/?cursor=None")
+
+    assert page.status_code == 200
+    assert ">alice<" in page.text
+
+
+def test_admin_revokes_selected_sessions(client, session_staff, user, store):
+    alices = browser("alice")
+    [entry] = sessions_for_user(user=user)
+    sign_in(client, "support")
+
+    response = client.post(
+        "/admin/accounts/livesession/?user=alice",
+        {"selected": [f"{user.pk}:{entry.id}"]},
+    )
+
+    assert response.status_code == 302
+    assert store.lacks(session_key_of(alices))
+    assert "You are not signed in" in alices.get("/").text
+    assert AuthEvent.objects.filter(user=user, kind="admin_revoke").count() == 1
+
+
+def test_user_page_shows_live_sessions_with_revoke(client, session_staff, user):
+    alices = browser("alice")
+    [entry] = sessions_for_user(user=user)
+    sign_in(client, "support")
+
+    page = client.get(f"/admin/accounts/user/{user.pk}/change/")
+    revoke = client.post(
+        f"/admin/accounts/user/{user.pk}/sessions/revoke/", {"session_id": entry.id}
+    )
+
+    assert "198.51.100.23" in page.text
+    assert f'value="{entry.id}"' in page.text
+    assert revoke.status_code == 302
+    assert "You are not signed in" in alices.get("/").text
+
+
+def test_sign_out_everywhere_action_ends_every_session_of_selected_users(
+    client, session_staff, user, other_user
+):
+    alices = [browser("alice"), browser("alice")]
+    bobs = browser("bob")
+    sign_in(client, "support")
+
+    response = client.post(
+        "/admin/accounts/user/",
+        {"action": "sign_out_everywhere", "_selected_action": [user.pk]},
+        follow=True,
+    )
+
+    assert "2 sessions were signed out" in response.text
+    assert sessions_for_user(user=user) == []
+    for alice in alices:
+        assert "You are not signed in" in alice.get("/").text
+    assert "Signed in as bob" in bobs.get("/").text
+
+
+def test_sign_out_everywhere_action_also_refuses_the_users_api_tokens(
+    client, session_staff, user
+):
+    api = APIClient()
+    pair = api.post(
+        "/api/auth/token/",
+        {"username": "alice", "password": PASSWORD},
+        format="json",
+    ).json()
+    sign_in(client, "support")
+
+    client.post(
+        "/admin/accounts/user/",
+        {"action": "sign_out_everywhere", "_selected_action": [user.pk]},
+    )
+
+    refreshed = api.post(
+        "/api/auth/token/refresh/", {"refresh": pair["refresh"]}, format="json"
+    )
+    assert refreshed.status_code == 401
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/accounts/livesession/",
+        "/admin/accounts/authevent/",
+    ],
+)
+def test_staff_without_the_permission_are_refused(client, plain_staff, url):
+    sign_in(client, "intern")
+
+    assert client.get(url).status_code == 403
+
+
+def test_staff_without_the_permission_cannot_revoke_or_sign_out_everywhere(
+    client, plain_staff, user
+):
+    alices = browser("alice")
+    [entry] = sessions_for_user(user=user)
+    sign_in(client, "intern")
+
+    revoke = client.post(
+        f"/admin/accounts/user/{user.pk}/sessions/revoke/", {"session_id": entry.id}
+    )
+    listing = client.post(
+        "/admin/accounts/livesession/", {"selected": [f"{user.pk}:{entry.id}"]}
+    )
+    action = client.post(
+        "/admin/accounts/user/",
+        {"action": "sign_out_everywhere", "_selected_action": [user.pk]},
+    )
+
+    assert revoke.status_code == 403
+    assert listing.status_code == 403
+    assert action.status_code in (200, 302)
+    assert "Signed in as alice" in alices.get("/").text
+
+
+@pytest.mark.parametrize(
+    "url", ["/admin/accounts/livesession/", "/admin/accounts/authevent/"]
+)
+def test_non_staff_and_anonymous_are_sent_to_the_admin_login(
+    client, client_signed_in, url
+):
+    anonymous = Client()
+
+    assert client_signed_in.get(url).headers["Location"].startswith("/admin/login/")
+    assert anonymous.get(url).headers["Location"].startswith("/admin/login/")
+
+
+def test_staff_see_every_auth_event(client, staff_user, user):
+    browser("alice")
+    sign_in(client, "staff")
+
+    page = client.get("/admin/accounts/authevent/")
+
+    assert page.status_code == 200
+    assert "alice" in page.text
+    assert "signed in" in page.text
+
+
+def test_admin_index_links_live_sessions_for_permitted_staff(client, session_staff):
+    sign_in(client, "support")
+
+    page = client.get("/admin/")
+
+    assert page.status_code == 200
+    assert 'href="/admin/accounts/livesession/"' in page.text

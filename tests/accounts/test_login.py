@@ -1,10 +1,11 @@
 import pytest
 from django.conf import settings
 
-from tests.conftest import sign_in
+from tests.conftest import session_key_of, sign_in
 from tests.factories import PASSWORD
 
-pytestmark = pytest.mark.django_db
+# Every flow runs under every session strategy of the registry.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("strategy")]
 
 
 def test_login_by_username_signs_in(client, user):
@@ -21,16 +22,13 @@ def test_login_by_email_in_any_case_signs_in(client, user):
     assert client.session["_auth_user_id"] == str(user.pk)
 
 
-def test_login_stores_the_session_in_redis(
-    client, user, sessions_redis, session_redis_key
-):
+def test_login_stores_the_session(client, user, store):
     sign_in(client, "alice")
 
-    key = session_redis_key(client.cookies[settings.SESSION_COOKIE_NAME].value)
-    assert sessions_redis.exists(key)
+    assert store.holds(session_key_of(client))
 
 
-def test_login_renews_the_session_key(client, user, sessions_redis, session_redis_key):
+def test_login_renews_the_session_key(client, user, store):
     session = client.session  # an anonymous session exists before login
     session["probe"] = 1
     session.save()
@@ -38,10 +36,10 @@ def test_login_renews_the_session_key(client, user, sessions_redis, session_redi
 
     sign_in(client, "alice")
 
-    after = client.cookies[settings.SESSION_COOKIE_NAME].value
+    after = session_key_of(client)
     assert after != before
-    assert not sessions_redis.exists(session_redis_key(before))
-    assert sessions_redis.exists(session_redis_key(after))
+    assert store.lacks(before)
+    assert store.holds(after)
 
 
 def test_login_without_remember_me_sets_a_browser_session_cookie(client, user):

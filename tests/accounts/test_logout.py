@@ -2,23 +2,20 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from tests.conftest import sign_in
+from tests.conftest import session_key_of, sign_in
 
-pytestmark = pytest.mark.django_db
+# Every flow runs under every session strategy of the registry.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("strategy")]
 
 
-def test_logout_by_post_deletes_the_session_from_redis(
-    client_signed_in, sessions_redis, session_redis_key
-):
-    key = session_redis_key(
-        client_signed_in.cookies[settings.SESSION_COOKIE_NAME].value
-    )
-    assert sessions_redis.exists(key)
+def test_logout_by_post_deletes_the_session_from_the_store(client_signed_in, store):
+    key = session_key_of(client_signed_in)
+    assert store.holds(key)
 
     response = client_signed_in.post("/accounts/logout/")
 
     assert response.status_code == 302
-    assert not sessions_redis.exists(key)
+    assert store.lacks(key)
     assert "You are not signed in" in client_signed_in.get("/").text
 
 

@@ -1,27 +1,27 @@
 import re
 
 import pytest
-from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core import mail
 from django.test import Client
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from tests.conftest import sign_in
+from tests.conftest import session_key_of, sign_in
 from tests.factories import PASSWORD
 
-pytestmark = pytest.mark.django_db
+# Every flow runs under every session strategy of the registry.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("strategy")]
 
 NEW_PASSWORD = "a-Brand-new-passphrase-7"
 
 
 def test_password_change_keeps_this_session_and_ends_the_others(
-    client_signed_in, user, sessions_redis, session_redis_key
+    client_signed_in, user, store
 ):
     other = Client()
     sign_in(other, "alice")
-    other_key = session_redis_key(other.cookies[settings.SESSION_COOKIE_NAME].value)
+    other_key = session_key_of(other)
 
     response = client_signed_in.post(
         "/accounts/password/change/",
@@ -34,8 +34,8 @@ def test_password_change_keeps_this_session_and_ends_the_others(
 
     assert response.status_code == 302
     assert "Signed in as alice" in client_signed_in.get("/").text
+    assert store.lacks(other_key)
     assert "You are not signed in" in other.get("/").text
-    assert not sessions_redis.exists(other_key)
 
 
 def test_password_change_requires_the_old_password(client_signed_in, user):
@@ -93,19 +93,17 @@ def test_password_reset_link_works_once(client, user):
     assert "This link no longer works" in again.text
 
 
-def test_password_reset_ends_every_session(
-    client, user, sessions_redis, session_redis_key
-):
+def test_password_reset_ends_every_session(client, user, store):
     signed_in = Client()
     sign_in(signed_in, "alice")
-    key = session_redis_key(signed_in.cookies[settings.SESSION_COOKIE_NAME].value)
+    key = session_key_of(signed_in)
     link = reset_link(client, "alice@example.com")
     set_url = client.get(link, follow=True).redirect_chain[-1][0]
 
     client.post(set_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
 
+    assert store.lacks(key)
     assert "You are not signed in" in signed_in.get("/").text
-    assert not sessions_redis.exists(key)
 
 
 def test_password_reset_answers_the_same_for_an_unknown_address(client, user):

@@ -3,7 +3,8 @@ import pytest
 from accounts.models import User
 from tests.factories import PASSWORD, make_user
 
-pytestmark = pytest.mark.django_db
+# Every flow runs under every session strategy of the registry.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("strategy")]
 
 
 def signup(client, **fields):

@@ -204,7 +204,8 @@ def main() -> int:
                 sessions = redis.Redis.from_url(
                     redis_server.url.rsplit("/", 1)[0] + "/1"
                 )
-                cache_key = f"{key_prefix}:1:django.contrib.sessions.cache"
+                # The redis strategy's session keys (accounts.sessions.backends.redis).
+                cache_key = f"{key_prefix}:1:s:"
                 missing_sessions = [
                     key
                     for key in record.live_sessions.values()

@@ -1,0 +1,65 @@
+"""Reads: what pages and the API show, computed in one place."""
+
+from __future__ import annotations
+
+from django.contrib.sessions.backends.base import SessionBase
+
+from accounts.models import AuthEvent, User
+from accounts.sessions.index import (
+    SessionEntry,
+    index_active,
+    index_entries,
+    session_entry,
+)
+from accounts.sessions.registry import strategy_active
+
+
+def sessions_for_user(
+    *,
+    user: User,
+    current_session_key: str | None = None,
+    current_session: SessionBase | None = None,
+) -> list[SessionEntry]:
+    """The user's live sessions, newest first; the one with ``current_session_key``
+    (or ``current_session``, which also covers strategies without a server-side
+    store) is marked ``current``.
+    """
+    return index_entries(
+        user_id=user.pk,
+        current_key=current_session_key,
+        current_session=current_session,
+    )
+
+
+def sessions_revocable() -> bool:
+    """Whether the active strategy can end any session at once, on every server."""
+    return strategy_active().revocable
+
+
+def sessions_revocation_limits() -> str:
+    """What the active strategy cannot end and why; empty when it can end anything."""
+    return strategy_active().revocation_limits
+
+
+def auth_events_for_user(*, user: User, limit: int = 10) -> list[AuthEvent]:
+    """The user's most recent session starts and ends, newest first."""
+    return list(AuthEvent.objects.filter(user=user)[:limit])
+
+
+def live_sessions_page(
+    *, cursor: str = "", size: int = 50, user: User | None = None
+) -> tuple[list[SessionEntry], str | None, bool]:
+    """One page of live sessions in the store, for the admin.
+
+    Return the entries, the cursor of the next page (None on the last) and whether
+    the store can list every session at all (memcached cannot: filter by user then).
+    With ``user``, that user's sessions on one page.
+    """
+    index = index_active()
+    if user is not None:
+        return index_entries(user_id=user.pk), None, index.can_list_all
+    if not index.can_list_all:
+        return [], None, False
+    indexed, next_cursor = index.page(cursor=cursor, size=size)
+    entries = [session_entry(s, current_key=None) for s in indexed]
+    return entries, next_cursor, True

@@ -1,0 +1,11 @@
+"""Signals sent whenever a browser session starts or ends.
+
+Both send ``user``, ``kind`` (an ``AuthEvent.Kind`` value), ``session_id`` (the opaque
+id, never the key), ``ip`` and ``device``. ``accounts.receivers`` writes an AuthEvent
+row for each; other apps may listen too.
+"""
+
+from django.dispatch import Signal
+
+session_started = Signal()
+session_ended = Signal()

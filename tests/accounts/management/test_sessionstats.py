@@ -1,0 +1,73 @@
+import dataclasses
+import re
+from io import StringIO
+
+import pytest
+import redis
+from django.core.management import call_command
+from django.test import Client
+
+from accounts.sessions.registry import strategy_settings
+from tests.conftest import sign_in
+from tests.factories import make_user
+
+pytestmark = pytest.mark.django_db
+
+CHROME = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
+    "(KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36"
+)
+TARGET_BYTES = 320
+
+
+@pytest.fixture
+def production_redis(settings, servers):
+    """The ``redis`` strategy as it ships (key prefix "authsite") on a Redis of our own."""
+    primary = servers.redis_primary()
+    context = dataclasses.replace(
+        settings.SESSION_STRATEGY_CONTEXT,
+        redis_sessions_url=primary.url[:-1] + "1",
+        key_prefix="authsite",
+    )
+    values = strategy_settings("redis", context)
+    settings.CACHES = {**settings.CACHES, **values.pop("CACHES")}
+    for name, value in values.items():
+        setattr(settings, name, value)
+    yield primary
+    client = redis.Redis(port=primary.port)
+    client.flushall()
+    client.close()
+
+
+def sessionstats(*args) -> str:
+    out = StringIO()
+    call_command("sessionstats", *args, stdout=out)
+    return out.getvalue()
+
+
+def sign_in_users(count: int) -> None:
+    for _ in range(count):
+        user = make_user()
+        client = Client(HTTP_USER_AGENT=CHROME, REMOTE_ADDR="203.0.113.77")
+        assert sign_in(client, user.username, remember_me="on").status_code == 302
+
+
+def test_sessionstats_counts_live_sessions_and_users(production_redis):
+    sign_in_users(3)
+
+    lines = sessionstats().splitlines()
+
+    assert "strategy: redis" in lines
+    assert "live sessions: 3" in lines
+    assert "users with sessions: 3" in lines
+    assert re.fullmatch(r"bytes per session: \d+", lines[-1])
+
+
+def test_redis_session_with_its_index_entry_fits_the_memory_target(production_redis):
+    sign_in_users(10)
+
+    last_line = sessionstats().splitlines()[-1]
+
+    bytes_per_session = int(last_line.removeprefix("bytes per session: "))
+    print(last_line)
+    assert 0 < bytes_per_session <= TARGET_BYTES

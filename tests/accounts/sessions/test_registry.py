@@ -1,0 +1,132 @@
+import subprocess
+import sys
+import tempfile
+
+import pytest
+from django.conf import settings as django_settings
+from django.core.exceptions import ImproperlyConfigured
+
+from accounts.sessions.registry import strategy_get, strategy_names
+from authsite.embedded_redis import free_port
+from tests.conftest import sign_in
+
+
+def manage_check(**env):
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=django_settings.BASE_DIR,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "AUTHSITE_VAR_DIR": tempfile.mkdtemp(),
+            "REDIS_URL": django_settings.REDIS_URL,
+            **env,
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_every_strategy_of_the_issue_is_registered():
+    assert set(strategy_names()) >= {
+        "redis",
+        "redis-replicated",
+        "redis-sentinel",
+        "memcached",
+        "db",
+        "cached_db",
+        "signed_cookies",
+        "local",
+    }
+
+
+def test_unknown_strategy_name_lists_the_valid_names():
+    with pytest.raises(ImproperlyConfigured) as error:
+        strategy_get("mongodb")
+
+    for name in strategy_names():
+        assert name in str(error.value)
+
+
+def test_unknown_strategy_stops_start_up_with_the_list_of_names():
+    result = manage_check(AUTHSITE_SESSION_STRATEGY="mongodb")
+
+    assert result.returncode != 0
+    assert "'mongodb' is not a session strategy" in result.stderr
+    assert "redis, redis-replicated, redis-sentinel, memcached" in result.stderr
+
+
+def test_check_passes_for_the_default_strategy():
+    result = manage_check()
+
+    assert result.returncode == 0, result.stderr
+
+
+def test_check_fails_with_one_line_naming_unreachable_memcached():
+    port = free_port()
+
+    result = manage_check(
+        AUTHSITE_SESSION_STRATEGY="memcached",
+        MEMCACHED_LOCATION=f"127.0.0.1:{port}",
+    )
+
+    assert result.returncode != 0
+    lines = [line for line in result.stderr.splitlines() if "authsite.E002" in line]
+    assert len(lines) == 1
+    assert "'memcached'" in lines[0]
+    assert f"127.0.0.1:{port}" in lines[0]
+
+
+def test_check_fails_naming_unreachable_sentinels():
+    port = free_port()
+
+    result = manage_check(
+        AUTHSITE_SESSION_STRATEGY="redis-sentinel",
+        REDIS_SENTINELS=f"127.0.0.1:{port}",
+    )
+
+    assert result.returncode != 0
+    lines = [line for line in result.stderr.splitlines() if "authsite.E002" in line]
+    assert len(lines) == 1
+    assert "'redis-sentinel'" in lines[0]
+    assert f"127.0.0.1:{port}" in lines[0]
+
+
+def test_check_fails_with_one_line_naming_an_unreachable_replica():
+    port = free_port()
+
+    result = manage_check(
+        AUTHSITE_SESSION_STRATEGY="redis-replicated",
+        REDIS_REPLICA_URLS=f"redis://127.0.0.1:{port}/0",
+    )
+
+    assert result.returncode != 0
+    lines = [line for line in result.stderr.splitlines() if "authsite.E002" in line]
+    assert len(lines) == 1
+    assert "'redis-replicated'" in lines[0]
+    assert f"redis://127.0.0.1:{port}/" in lines[0]
+
+
+def test_replicated_strategy_without_replicas_stops_start_up():
+    result = manage_check(AUTHSITE_SESSION_STRATEGY="redis-replicated")
+
+    assert result.returncode != 0
+    assert "needs REDIS_REPLICA_URLS" in result.stderr
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("strategy", ["memcached"], indirect=True)
+def test_signed_in_page_answers_503_when_memcached_is_down_every_time(
+    strategy, servers, client, user
+):
+    sign_in(client, "alice")
+    servers.memcached.stop()
+    try:
+        # pymemcache's default retry mode would answer the second request with
+        # "no such session", a silent sign-out.
+        responses = [client.get("/"), client.get("/")]
+    finally:
+        servers.memcached.start()
+
+    assert [r.status_code for r in responses] == [503, 503]
+    assert "Sign-in is temporarily unavailable" in responses[1].text
