@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test lint format clean screenshots loadtest bench-sessions
+.PHONY: run test lint format clean screenshots loadtest bench-sessions lab bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,7 +15,7 @@ $(VENV)/.installed: requirements.txt $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements.txt
 	touch $@
 
-$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(BIN)/python
+$(VENV)/.installed-dev: requirements.txt requirements-lab.txt requirements-dev.txt $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@ $(VENV)/.installed
 
@@ -47,3 +47,10 @@ format: $(VENV)/.installed-dev
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis
+
+# The scale-out lab and the authentication benchmark (README: "Choosing a session strategy").
+lab: $(VENV)/.installed-dev
+	$(BIN)/python manage.py scalelab --matrix --out var/lab
+
+bench: $(VENV)/.installed-dev
+	$(BIN)/python manage.py authbench --out var/bench

@@ -425,3 +425,29 @@ AXES_ENABLE_ADMIN = False
 # empty for no limit), counted in Redis: the form tells when an address is taken, and
 # this keeps that from being asked at speed. Redis down: the form answers 503.
 AUTHSITE_SIGNUP_FORM_RATE = os.environ.get("AUTHSITE_THROTTLE_SIGNUP_FORM", "20/hour")
+
+# --- Scale-out lab (issue 5): node name, bench-only API views ---------------------
+# Read last so that it sees the final MIDDLEWARE, INSTALLED_APPS and PASSWORD_HASHERS.
+
+# Set by `manage.py scalelab` / `authbench` on each node it starts; empty otherwise.
+AUTHSITE_NODE_NAME = os.environ.get("AUTHSITE_NODE_NAME", "")
+if AUTHSITE_NODE_NAME:
+    MIDDLEWARE = ["authsite.lab.middleware.ServedByMiddleware", *MIDDLEWARE]
+# `authbench` only: /lab/bench/api/... views and DRF's TokenAuthentication as the peer.
+AUTHSITE_LAB_BENCH = env_bool("AUTHSITE_LAB_BENCH", False)
+if AUTHSITE_LAB_BENCH:
+    INSTALLED_APPS = [
+        *INSTALLED_APPS,
+        *(
+            app
+            for app in ("rest_framework", "rest_framework.authtoken")
+            if app not in INSTALLED_APPS
+        ),
+    ]
+# `authbench`'s login_pbkdf2 node: Django's default hasher first, so that PBKDF2
+# hashes are checked as they are and not upgraded to Argon2id at the first sign-in.
+if os.environ.get("AUTHSITE_LAB_PASSWORD_HASHER") == "pbkdf2":
+    PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+        *(h for h in PASSWORD_HASHERS if not h.endswith(".PBKDF2PasswordHasher")),
+    ]

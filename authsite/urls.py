@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -11,3 +12,7 @@ urlpatterns = [
     path("api/", include("accounts.api.urls")),
     path(".well-known/jwks.json", JWKSView.as_view(), name="jwks"),
 ]
+
+# `manage.py authbench` nodes only (AUTHSITE_LAB_BENCH=1).
+if settings.AUTHSITE_LAB_BENCH:
+    urlpatterns += [path("lab/bench/", include("authsite.lab.bench_urls"))]

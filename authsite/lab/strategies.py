@@ -1,0 +1,94 @@
+"""Each session strategy the lab can run, as data: the services it needs and each node's env.
+
+A node is configured only through environment variables, exactly as a deployment would
+configure it; the lab never imports a strategy. ``{placeholders}`` in ``node_env`` are
+filled from the addresses of the services started for the run (see ``Topology``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Services a strategy can ask for. "cache" (the default cache: throttles, revocation
+# data) and "sessions" (a Redis of its own, so that session-store traffic is measured
+# apart from everything else) are started for every run.
+REPLICAS = "replicas"  # one Redis replica of the sessions primary per node
+SENTINEL = "sentinel"  # one Sentinel watching the sessions primary
+MEMCACHED = "memcached"
+
+# Where a strategy's session data lives, i.e. which counters measure its store traffic.
+STORE_REDIS = "redis"
+STORE_MEMCACHED = "memcached"
+STORE_DB = "db"
+STORE_NONE = "none"  # in the process (local) or in the client (cookies, JWT)
+
+
+@dataclass(frozen=True)
+class LabStrategy:
+    """One row of the lab: a value of AUTHSITE_SESSION_STRATEGY and what it needs."""
+
+    name: str
+    services: tuple[str, ...] = ()
+    # Added to (or, with None, removed from) the environment every node gets.
+    node_env: dict[str, str | None] = field(default_factory=dict)
+    stores: tuple[str, ...] = (STORE_REDIS,)
+    # Cookie that carries the sign-in, for the ``hash`` balancer.
+    sign_in_cookie: str = "sessionid"
+
+
+STRATEGIES: dict[str, LabStrategy] = {
+    strategy.name: strategy
+    for strategy in (
+        LabStrategy(name="redis"),
+        LabStrategy(
+            name="redis-replicated",
+            services=(REPLICAS,),
+            # Writes go to the sessions primary (REDIS_SESSIONS_URL, set for every
+            # strategy); this node reads from its own replica.
+            node_env={"REDIS_REPLICA_URLS": "{replica_url}"},
+        ),
+        LabStrategy(
+            name="redis-sentinel",
+            services=(SENTINEL,),
+            node_env={
+                "REDIS_SENTINELS": "{sentinels}",
+                "REDIS_SENTINEL_MASTER": "{sentinel_master}",
+            },
+        ),
+        LabStrategy(
+            name="memcached",
+            services=(MEMCACHED,),
+            node_env={"MEMCACHED_LOCATION": "{memcached_location}"},
+            stores=(STORE_MEMCACHED,),
+        ),
+        LabStrategy(name="db", stores=(STORE_DB,)),
+        LabStrategy(name="cached_db", stores=(STORE_REDIS, STORE_DB)),
+        LabStrategy(name="signed_cookies", stores=(STORE_NONE,)),
+        LabStrategy(name="local", stores=(STORE_NONE,)),
+        # TODO(after merge of the API issue): check the access cookie's name.
+        LabStrategy(name="jwt", stores=(STORE_NONE,), sign_in_cookie="access"),
+    )
+}
+
+# The comparison the issue asks for: (strategy, balancer) rows x node counts.
+MATRIX_ROWS: tuple[tuple[str, str], ...] = (
+    ("local", "round-robin"),
+    ("local", "sticky"),
+    ("redis-replicated", "round-robin"),
+    ("redis", "round-robin"),
+    ("memcached", "round-robin"),
+    ("db", "round-robin"),
+    ("jwt", "round-robin"),
+)
+MATRIX_NODES: tuple[int, ...] = (1, 2, 4)
+
+BALANCERS = ("round-robin", "sticky", "hash")
+
+
+def strategy_get(*, name: str) -> LabStrategy:
+    """Return the lab entry for ``name``; raise ValueError listing the valid names."""
+    try:
+        return STRATEGIES[name]
+    except KeyError:
+        valid = ", ".join(STRATEGIES)
+        raise ValueError(f"unknown strategy {name!r}; valid: {valid}") from None
