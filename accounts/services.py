@@ -26,6 +26,7 @@ from accounts.sessions.index import (
     index_remove,
     index_revoke,
     index_sessions,
+    session_index_key,
 )
 from accounts.sessions.index import (
     session_id as opaque_session_id,
@@ -89,10 +90,10 @@ def session_signed_in(*, request: HttpRequest, user: User) -> None:
         session_started,
         user=user,
         kind=AuthEvent.Kind.LOGIN,
-        session_key=session.session_key or "",
+        session_key=session_index_key(session) or "",
         data=session,
     )
-    sessions_limit_apply(user=user, current_session_key=session.session_key)
+    sessions_limit_apply(user=user, current_session_key=session_index_key(session))
 
 
 def session_signed_out(
@@ -100,13 +101,14 @@ def session_signed_out(
 ) -> None:
     """Forget a session that is signing out (the engine deletes it from the store)."""
     session = request.session
-    if session.session_key:
-        index_remove(user_id=user.pk, session_key=session.session_key)
+    key = session_index_key(session)
+    if key:
+        index_remove(user_id=user.pk, session_key=key)
     _session_signal(
         session_ended,
         user=user,
         kind=kind,
-        session_key=session.session_key or "",
+        session_key=key or "",
         data=session,
     )
 
@@ -115,7 +117,7 @@ def session_key_rotated(
     *, user: User, old_key: str | None, session: SessionBase
 ) -> None:
     """Move the index entry of a session whose key was renewed (password change)."""
-    if old_key and old_key != session.session_key:
+    if old_key and old_key != session_index_key(session):
         index_remove(user_id=user.pk, session_key=old_key)
     index_add(session=session)
 
@@ -185,7 +187,7 @@ def session_password_changed(
     session_key_rotated(user=user, old_key=old_key, session=session)
     return sessions_revoke_all(
         user=user,
-        keep_session_key=session.session_key,
+        keep_session_key=session_index_key(session),
         kind=AuthEvent.Kind.PASSWORD_CHANGE,
     )
 
@@ -232,6 +234,14 @@ def user_tokens_revoke_all(*, user: User) -> int:
         [BlacklistedToken(token=token) for token in live], ignore_conflicts=True
     )
     return len(created)
+
+
+def user_sign_out_everywhere(*, user: User, kind: str = AuthEvent.Kind.REVOKE) -> int:
+    """End every sign-in of ``user`` now: browser sessions leave the store at once and
+    every token issued so far is refused. Return how many browser sessions ended."""
+    ended = sessions_revoke_all(user=user, kind=kind)
+    user_tokens_revoke_all(user=user)
+    return ended
 
 
 @transaction.atomic

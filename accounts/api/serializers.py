@@ -17,6 +17,7 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 from accounts import lockout, services
 from accounts.api import cookies, tokens, users
 from accounts.models import UsernameValidator
+from accounts.sessions import tokens as token_sessions
 
 User = get_user_model()
 
@@ -30,9 +31,18 @@ def _password_field() -> serializers.CharField:
     )
 
 
-def token_pair(*, user: Any) -> dict[str, str]:
-    """Issue a new refresh token (recorded as outstanding) and its access token."""
+def token_pair(
+    *, user: Any, request: Any = None, replaces: str | None = None
+) -> dict[str, str]:
+    """Issue a new refresh token (recorded as outstanding) and its access token.
+
+    When tokens are sessions (``jwt``), record the sign-in: a new one, or the sign-in of
+    the refresh token ``replaces`` moved to the new token.
+    """
     refresh = tokens.RefreshToken.for_user(user)
+    token_sessions.token_sign_in_record(
+        user_id=user.pk, jti=refresh["jti"], request=request, replaces=replaces
+    )
     return {"access": str(refresh.access_token), "refresh": str(refresh)}
 
 
@@ -143,6 +153,10 @@ class TokenObtainPairSerializer(jwt_serializers.TokenObtainPairSerializer):
             raise
         # As a form sign-in does (through user_logged_in): success clears the count.
         lockout.failures_reset(request=request, user=self.user)
+        refresh = tokens.RefreshToken(data["refresh"], verify=False)
+        token_sessions.token_sign_in_record(
+            user_id=self.user.pk, jti=refresh["jti"], request=request
+        )
         return data
 
 
@@ -179,7 +193,7 @@ class TokenRefreshSerializer(serializers.Serializer):
         if not refresh_claim(refresh=refresh):
             raise InvalidToken(_("Token has already been used"))
         refresh.blacklist()
-        return token_pair(user=user)
+        return token_pair(user=user, replaces=refresh["jti"])
 
 
 class TokenVerifySerializer(serializers.Serializer):
