@@ -247,7 +247,8 @@ def user_sign_out_everywhere(*, user: User, kind: str = AuthEvent.Kind.REVOKE) -
 @transaction.atomic
 def user_password_change(*, user: User, new_password: str) -> User:
     """Set a new password; every token and session from before is refused from now on
-    (User.save moves ``token_valid_after``)."""
+    (User.save moves ``token_valid_after``), and browser sessions leave the store now."""
     user.set_password(new_password)
     user.save()
+    sessions_revoke_all(user=user, kind=AuthEvent.Kind.PASSWORD_CHANGE)
     return user

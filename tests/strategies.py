@@ -43,6 +43,8 @@ class SessionStoreProbe:
 
     A strategy without a server-side store (signed cookies) holds nothing: ``holds``
     then says whether the server would accept the cookie, and ``lacks`` is always true.
+    Under ``jwt`` the session key is the access token, and the store is the user's
+    token record: ``holds`` says whether the sign-in it names is still live there.
     """
 
     @property

@@ -108,21 +108,10 @@ def session_rotate(*, user_id: int, old: str, new: str) -> dict[str, Any] | None
     return data
 
 
-def session_get(*, user_id: int, sid: str) -> dict[str, Any] | None:
-    raw = _client().hget(_key(user_id), FIELD_PREFIX + sid)
-    return json.loads(raw) if raw is not None else None
-
-
 def sessions_forget(*, user_id: int, sids: list[str]) -> None:
     """Drop sign-ins from the record (the tokens are refused from the next request)."""
     if sids:
         _client().hdel(_key(user_id), *(FIELD_PREFIX + sid for sid in sids))
-
-
-def sessions_of(*, user_id: int) -> dict[str, dict[str, Any]]:
-    """The user's recorded sign-ins, live or not, by jti."""
-    raw = _client().hgetall(_key(user_id))
-    return sessions_from_fields({k.decode(): v.decode() for k, v in raw.items()})
 
 
 def token_sign_in_record(

@@ -5,6 +5,7 @@ from django.test import Client
 
 from accounts.selectors import sessions_for_user
 from tests.conftest import session_key_of, sign_in
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -109,3 +110,36 @@ def test_logout_all_removes_every_browser_session_from_the_store_at_once(
     assert response.status_code == 204
     assert all(store.lacks(key) for key in keys)
     assert sessions_for_user(user=user) == []
+
+
+def test_schema_documents_the_sessions_endpoints(client):
+    schema = client.get(
+        "/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json"
+    ).json()
+
+    listing = schema["paths"]["/api/me/sessions/"]["get"]
+    item = listing["responses"]["200"]["content"]["application/json"]["schema"]
+    assert item["type"] == "array"
+    assert (
+        "404"
+        in schema["paths"]["/api/me/sessions/{session_id}/"]["delete"]["responses"]
+    )
+
+
+@pytest.mark.usefixtures("server_strategy")
+def test_api_password_change_ends_browser_sessions_at_once(
+    api_client, tokens, bearer, user, store
+):
+    key = session_key_of(browser())
+
+    response = api_client.post(
+        "/api/me/password/",
+        {"old_password": PASSWORD, "new_password": "a-Brand-new-passphrase-7"},
+        format="json",
+        **bearer(tokens["access"]),
+    )
+
+    assert response.status_code == 200
+    assert store.lacks(key)
+    new_access = response.json()["access"]
+    assert api_client.get("/api/me/", **bearer(new_access)).status_code == 200

@@ -1,10 +1,15 @@
 """The `jwt` strategy: pages signed in by an access-token cookie, renewed silently."""
 
+import re
+import tempfile
 import time
+from io import StringIO
+from pathlib import Path
 
 import jwt as pyjwt
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.test import Client
 from django_redis import get_redis_connection
 from rest_framework.test import APIClient
@@ -13,6 +18,7 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 from accounts.api import cookies, keys
 from accounts.selectors import sessions_for_user
 from accounts.sessions import timeouts
+from authsite.embedded_redis import EmbeddedRedis
 from tests.conftest import sign_in
 from tests.factories import PASSWORD
 
@@ -274,3 +280,77 @@ def test_api_refresh_keeps_the_sign_in_listed(user):
     assert entry.current
     me = api.get("/api/me/", HTTP_AUTHORIZATION=f"Bearer {renewed['access']}")
     assert me.status_code == 200
+
+
+def test_without_remember_me_both_cookies_end_with_the_browser(user):
+    response = sign_in(Client(), "alice")
+
+    for name in (settings.SESSION_COOKIE_NAME, cookies.refresh_cookie_name()):
+        assert response.cookies[name]["max-age"] == ""
+        assert response.cookies[name]["expires"] == ""
+
+
+@pytest.fixture
+def record_redis(settings):
+    """The `default` Redis (the users' token records) on a server this test may stop."""
+    server = EmbeddedRedis(Path(tempfile.mkdtemp(prefix="authsite-jwt-")))
+    server.start()
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {**settings.CACHES["default"], "LOCATION": server.url},
+    }
+    yield server
+    server.stop()
+
+
+def test_signed_in_page_answers_503_when_the_token_records_are_unreachable(
+    record_redis, user
+):
+    client = browser()
+    record_redis.stop()
+
+    response = client.get("/")
+
+    assert response.status_code == 503
+    assert "Sign-in is temporarily unavailable" in response.text
+
+
+def test_sessionstats_counts_sign_ins_from_the_token_records(user, other_user):
+    browser()
+    browser()
+    bobs = Client()
+    sign_in(bobs, "bob")
+    out = StringIO()
+
+    call_command("sessionstats", stdout=out)
+
+    lines = out.getvalue().splitlines()
+    assert "strategy: jwt" in lines
+    assert "live sessions: 3" in lines
+    assert "users with sessions: 2" in lines
+    assert re.fullmatch(r"bytes per session: \d+", lines[-1])
+
+
+def test_admin_live_sessions_page_walks_the_token_records(user, staff_user):
+    browser(REMOTE_ADDR="198.51.100.31")
+    admin = Client()
+    sign_in(admin, "staff")
+
+    page = admin.get("/admin/accounts/livesession/")
+
+    assert page.status_code == 200
+    assert "198.51.100.31" in page.text
+
+
+def test_signed_in_forms_still_need_the_csrf_token(user):
+    client = Client(enforce_csrf_checks=True)
+    token = client.get("/accounts/login/").cookies[settings.CSRF_COOKIE_NAME].value
+    sign_in(client, "alice", csrfmiddlewaretoken=token)
+    token = client.cookies[settings.CSRF_COOKIE_NAME].value  # rotated at sign-in
+    form = {"first_name": "A", "last_name": "L", "email": "alice@example.com"}
+
+    refused = client.post("/accounts/profile/", form)
+    accepted = client.post("/accounts/profile/", {**form, "csrfmiddlewaretoken": token})
+
+    assert refused.status_code == 403
+    assert accepted.status_code == 302
