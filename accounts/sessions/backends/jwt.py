@@ -216,10 +216,12 @@ class SessionStore(signed_cookies.SessionStore):
                 name,
                 self.refresh_issued,
                 max_age=None if browser_only else settings.JWT_REFRESH_TOKEN_LIFETIME,
-                path="/",
+                path=cookies.refresh_cookie_path(),
                 httponly=True,
                 samesite="Lax",
                 secure=cookies._secure(),
             )
         elif self._refresh_cookie and self.accessed and not self.sid:
-            response.delete_cookie(name, path="/", samesite="Lax")
+            response.delete_cookie(
+                name, path=cookies.refresh_cookie_path(), samesite="Lax"
+            )

@@ -354,3 +354,39 @@ def test_signed_in_forms_still_need_the_csrf_token(user):
 
     assert refused.status_code == 403
     assert accepted.status_code == 302
+
+
+def test_api_cookie_mode_sets_the_cookies_the_pages_sign_in_with(user, settings):
+    settings.JWT_COOKIE = True
+    client = Client()
+    response = client.post(
+        "/api/auth/token/",
+        {"username": "alice", "password": PASSWORD},
+        content_type="application/json",
+    )
+
+    assert response.cookies[cookies.refresh_cookie_name()]["path"] == "/"
+    assert "Signed in as alice" in client.get("/").text
+
+
+def test_warm_api_call_checks_its_sign_in_in_the_same_single_command(
+    user, django_assert_num_queries
+):
+    api = APIClient()
+    pair = api.post(
+        "/api/auth/token/", {"username": "alice", "password": PASSWORD}, format="json"
+    ).json()
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {pair['access']}"}
+    api.get("/api/me/", **headers)
+    before = redis_calls()
+
+    with django_assert_num_queries(0):
+        assert api.get("/api/me/", **headers).status_code == 200
+
+    after = redis_calls()
+    changed = {
+        name: after[name] - before.get(name, 0)
+        for name in after
+        if name != "cmdstat_info" and after[name] != before.get(name, 0)
+    }
+    assert changed == {"cmdstat_hgetall": 1}
