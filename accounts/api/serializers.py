@@ -41,7 +41,7 @@ def token_pair(
     """
     refresh = tokens.RefreshToken.for_user(user)
     token_sessions.token_sign_in_record(
-        user_id=user.pk, jti=refresh["jti"], request=request, replaces=replaces
+        user_id=user.pk, refresh=refresh, request=request, replaces=replaces
     )
     return {"access": str(refresh.access_token), "refresh": str(refresh)}
 
@@ -155,7 +155,7 @@ class TokenObtainPairSerializer(jwt_serializers.TokenObtainPairSerializer):
         lockout.failures_reset(request=request, user=self.user)
         refresh = tokens.RefreshToken(data["refresh"], verify=False)
         token_sessions.token_sign_in_record(
-            user_id=self.user.pk, jti=refresh["jti"], request=request
+            user_id=self.user.pk, refresh=refresh, request=request
         )
         return data
 

@@ -22,6 +22,9 @@ from accounts.sessions import metadata
 from accounts.sessions.registry import strategy_active
 
 FIELD_PREFIX = "s:"
+#: When the sign-in's current refresh token was issued (its ``iat``): a sign-in from
+#: before the user's "valid after" time is refused, so lists leave it out.
+ISSUED_KEY = "_ti"
 # Session data that is not kept in the record: the user is the record's own.
 _NOT_RECORDED = ("_auth_user_id",)
 
@@ -89,9 +92,12 @@ def session_start_data(*, ip: str, user_agent: str, now: int | None = None) -> d
     }
 
 
-def session_rotate(*, user_id: int, old: str, new: str) -> dict[str, Any] | None:
-    """Move sign-in ``old`` to the refresh token ``new`` that replaced it, marking it
-    seen now; return its data (None when it had ended: nothing is written then)."""
+def session_rotate(
+    *, user_id: int, old: str, new: str, issued: float
+) -> dict[str, Any] | None:
+    """Move sign-in ``old`` to the refresh token ``new`` (issued at ``issued``) that
+    replaced it, marking it seen now; return its data (None when it had ended: nothing
+    is written then)."""
     from accounts.sessions import timeouts
 
     key = _key(user_id)
@@ -100,6 +106,7 @@ def session_rotate(*, user_id: int, old: str, new: str) -> dict[str, Any] | None
         return None
     data = json.loads(raw)
     data[timeouts.SEEN_KEY] = int(time.time())
+    data[ISSUED_KEY] = issued
     pipe = _client().pipeline(transaction=True)
     pipe.hdel(key, FIELD_PREFIX + old)
     pipe.hset(key, FIELD_PREFIX + new, json.dumps(data, separators=(",", ":")))
@@ -115,13 +122,14 @@ def sessions_forget(*, user_id: int, sids: list[str]) -> None:
 
 
 def token_sign_in_record(
-    *, user_id: int, jti: str, request: Any = None, replaces: str | None = None
+    *, user_id: int, refresh: Any, request: Any = None, replaces: str | None = None
 ) -> None:
-    """Record an API sign-in (or its rotation to ``jti``) when tokens are sessions."""
+    """Record an API sign-in (or its rotation to ``refresh``) when tokens are sessions."""
     if not tokens_are_sessions():
         return
+    jti, issued = str(refresh["jti"]), refresh["iat"]
     if replaces is not None:
-        session_rotate(user_id=user_id, old=replaces, new=jti)
+        session_rotate(user_id=user_id, old=replaces, new=jti, issued=issued)
         return
     from accounts.client_ip import client_ip
 
@@ -129,4 +137,10 @@ def token_sign_in_record(
         ip=client_ip(request) if request is not None else "",
         user_agent=request.META.get("HTTP_USER_AGENT", "") if request else "",
     )
-    session_record(user_id=user_id, sid=jti, data=data)
+    session_record(user_id=user_id, sid=jti, data={**data, ISSUED_KEY: issued})
+
+
+def sign_in_revoked(data: Mapping[str, Any], *, valid_after: float) -> bool:
+    """Whether a recorded sign-in's tokens predate the user's "valid after" time."""
+    issued = data.get(ISSUED_KEY)
+    return isinstance(issued, int | float) and issued <= valid_after

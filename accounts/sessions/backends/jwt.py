@@ -161,6 +161,7 @@ class SessionStore(signed_cookies.SessionStore):
         user._state.adding = False
         refresh = tokens.RefreshToken.for_user(user)
         self.sid, self.user_id = str(refresh["jti"]), user_id
+        self._get_session()[token_sessions.ISSUED_KEY] = refresh["iat"]
         self._session_key = str(refresh.access_token)
         self.refresh_issued = str(refresh)
         self._renew = False

@@ -20,10 +20,17 @@ SCAN_COUNT = 500
 
 
 def _entries(user_id: int, fields: dict[str, Any]) -> tuple[list[IndexedSession], list]:
+    """Live and ended sign-ins of a record. A sign-in from before the user's "valid
+    after" time (password set by an administrator, account deactivated) has ended: its
+    tokens are refused. Right after such a change the record holds no snapshot (a
+    tombstone) and the sign-ins still list, so the service that ends them records it."""
     now = time.time()
+    valid_after = float(fields.get("valid_after") or 0)
     live, ended = [], []
     for sid, data in tokens.sessions_from_fields(fields).items():
-        if tokens.session_live(data, now=now):
+        if tokens.session_live(data, now=now) and not tokens.sign_in_revoked(
+            data, valid_after=valid_after
+        ):
             live.append(
                 IndexedSession(sid, user_id, data, metadata.session_expires(data))
             )

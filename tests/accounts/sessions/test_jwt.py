@@ -390,3 +390,17 @@ def test_warm_api_call_checks_its_sign_in_in_the_same_single_command(
         if name != "cmdstat_info" and after[name] != before.get(name, 0)
     }
     assert changed == {"cmdstat_hgetall": 1}
+
+
+def test_sign_ins_from_before_a_password_set_elsewhere_leave_the_list(user):
+    old = browser()
+    user.set_password("a-Brand-new-passphrase-7")  # as the admin's password form does
+    user.save()
+    new = Client()
+    sign_in(new, "alice", "a-Brand-new-passphrase-7")
+    new.get("/")
+
+    rows = sessions_for_user(user=user, current_session_key=access_of(new))
+
+    assert [row.current for row in rows] == [True]
+    assert "You are not signed in" in old.get("/").text
