@@ -20,6 +20,7 @@ from rest_framework_simplejwt.token_blacklist.models import (
 from accounts.client_ip import client_ip
 from accounts.models import AuthEvent
 from accounts.sessions import metadata, timeouts
+from accounts.sessions import tokens as token_sessions
 from accounts.sessions.base import IndexedSession
 from accounts.sessions.index import (
     index_add,
@@ -212,9 +213,11 @@ def auth_event_record(
 
 def refresh_token_revoke(*, jti: str) -> None:
     """Blacklist the outstanding refresh token ``jti`` (a sign-in ends; its access
-    tokens run out at their ``exp``)."""
+    tokens run out at their ``exp``, or at once when tokens are sessions: ``jwt``)."""
     for token in OutstandingToken.objects.filter(jti=jti):
         BlacklistedToken.objects.get_or_create(token=token)
+        if token.user_id is not None and token_sessions.tokens_are_sessions():
+            token_sessions.sessions_forget(user_id=token.user_id, sids=[jti])
 
 
 @transaction.atomic

@@ -404,3 +404,16 @@ def test_sign_ins_from_before_a_password_set_elsewhere_leave_the_list(user):
 
     assert [row.current for row in rows] == [True]
     assert "You are not signed in" in old.get("/").text
+
+
+def test_api_logout_ends_the_sign_in_and_its_access_token_at_once(user):
+    api = APIClient()
+    pair = api.post(
+        "/api/auth/token/", {"username": "alice", "password": PASSWORD}, format="json"
+    ).json()
+
+    api.post("/api/auth/logout/", {"refresh": pair["refresh"]}, format="json")
+
+    assert sessions_for_user(user=user) == []
+    me = api.get("/api/me/", HTTP_AUTHORIZATION=f"Bearer {pair['access']}")
+    assert me.status_code == 401
