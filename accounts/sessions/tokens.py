@@ -25,8 +25,9 @@ FIELD_PREFIX = "s:"
 #: When the sign-in's current refresh token was issued (its ``iat``): a sign-in from
 #: before the user's "valid after" time is refused, so lists leave it out.
 ISSUED_KEY = "_ti"
-# Session data that is not kept in the record: the user is the record's own.
-_NOT_RECORDED = ("_auth_user_id",)
+# Session data that is not kept in the record: the user is the record's own, and the
+# token (not Django's backend path and password hash) authenticates the request.
+_NOT_RECORDED = ("_auth_user_id", "_auth_user_backend", "_auth_user_hash")
 
 
 def tokens_are_sessions() -> bool:
