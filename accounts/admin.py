@@ -145,10 +145,9 @@ class UserAdmin(DjangoUserAdmin):
         ended = 0
         for user in queryset:
             # Browser sessions leave the store now; API tokens are refused from now on.
-            ended += services.sessions_revoke_all(
+            ended += services.user_sign_out_everywhere(
                 user=user, kind=AuthEvent.Kind.ADMIN_REVOKE
             )
-            services.user_tokens_revoke_all(user=user)
         self.message_user(
             request,
             ngettext(

@@ -3,9 +3,11 @@ from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.middleware import (
     SessionMiddleware as DjangoSessionMiddleware,
 )
+from django.utils.functional import SimpleLazyObject
 
 from accounts.models import AuthEvent
 from accounts.receivers import END_KIND_ATTRIBUTE
@@ -35,6 +37,10 @@ class SessionMiddleware(DjangoSessionMiddleware):
     The engine is looked up on each request rather than once at start-up, so that a
     server already running (the browser tests' live server) follows a change of
     SESSION_ENGINE, as every other reader of the session settings does.
+
+    An engine may open its session from the whole request (``from_request``: the jwt
+    engine also reads the refresh cookie) and add to the response
+    (``response_finish``: the refresh cookie).
     """
 
     @property
@@ -46,11 +52,51 @@ class SessionMiddleware(DjangoSessionMiddleware):
         # Django's __init__ assigns the engine of the moment; it is read per request.
         pass
 
+    def process_request(self, request):
+        opener = getattr(self.SessionStore, "from_request", None)
+        if opener is None:
+            return super().process_request(request)
+        request.session = opener(request)
+        return None
+
     def process_response(self, request, response):
         try:
-            return super().process_response(request, response)
+            response = super().process_response(request, response)
+            finish = getattr(getattr(request, "session", None), "response_finish", None)
+            if finish is not None:
+                finish(response)
+            return response
         except SERVICE_ERRORS as exc:
             return service_unavailable_response(request, exc)
+
+
+class SessionUserMiddleware:
+    """Take ``request.user`` from a session that carries it (jwt): no database query.
+
+    The jwt engine builds the user from the token record it reads anyway. A snapshot
+    user cannot be saved, so unsafe requests (forms that change the account) get the
+    database row instead. Other engines leave Django's AuthenticationMiddleware be.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = getattr(request, "session", None)
+        if hasattr(session, "from_request"):
+            request.user = SimpleLazyObject(lambda: self.session_user(request))
+        return self.get_response(request)
+
+    @staticmethod
+    def session_user(request):
+        from accounts.api.users import user_for_update
+
+        session = request.session
+        if session.get("_auth_user_id") is None or session.user is None:
+            return AnonymousUser()
+        if request.method in ("GET", "HEAD", "OPTIONS", "TRACE"):
+            return session.user
+        return user_for_update(user=session.user)
 
 
 class SessionTimeoutMiddleware:

@@ -19,15 +19,17 @@ def sessions_for_user(
     user: User,
     current_session_key: str | None = None,
     current_session: SessionBase | None = None,
+    current_index_key: str | None = None,
 ) -> list[SessionEntry]:
     """The user's live sessions, newest first; the one with ``current_session_key``
     (or ``current_session``, which also covers strategies without a server-side
-    store) is marked ``current``.
+    store, or the index key itself: the ``sid`` of an API token) is marked ``current``.
     """
     return index_entries(
         user_id=user.pk,
         current_key=current_session_key,
         current_session=current_session,
+        current_index_key=current_index_key,
     )
 
 

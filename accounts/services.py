@@ -20,12 +20,14 @@ from rest_framework_simplejwt.token_blacklist.models import (
 from accounts.client_ip import client_ip
 from accounts.models import AuthEvent
 from accounts.sessions import metadata, timeouts
+from accounts.sessions import tokens as token_sessions
 from accounts.sessions.base import IndexedSession
 from accounts.sessions.index import (
     index_add,
     index_remove,
     index_revoke,
     index_sessions,
+    session_index_key,
 )
 from accounts.sessions.index import (
     session_id as opaque_session_id,
@@ -89,10 +91,10 @@ def session_signed_in(*, request: HttpRequest, user: User) -> None:
         session_started,
         user=user,
         kind=AuthEvent.Kind.LOGIN,
-        session_key=session.session_key or "",
+        session_key=session_index_key(session) or "",
         data=session,
     )
-    sessions_limit_apply(user=user, current_session_key=session.session_key)
+    sessions_limit_apply(user=user, current_session_key=session_index_key(session))
 
 
 def session_signed_out(
@@ -100,13 +102,14 @@ def session_signed_out(
 ) -> None:
     """Forget a session that is signing out (the engine deletes it from the store)."""
     session = request.session
-    if session.session_key:
-        index_remove(user_id=user.pk, session_key=session.session_key)
+    key = session_index_key(session)
+    if key:
+        index_remove(user_id=user.pk, session_key=key)
     _session_signal(
         session_ended,
         user=user,
         kind=kind,
-        session_key=session.session_key or "",
+        session_key=key or "",
         data=session,
     )
 
@@ -115,7 +118,7 @@ def session_key_rotated(
     *, user: User, old_key: str | None, session: SessionBase
 ) -> None:
     """Move the index entry of a session whose key was renewed (password change)."""
-    if old_key and old_key != session.session_key:
+    if old_key and old_key != session_index_key(session):
         index_remove(user_id=user.pk, session_key=old_key)
     index_add(session=session)
 
@@ -185,7 +188,7 @@ def session_password_changed(
     session_key_rotated(user=user, old_key=old_key, session=session)
     return sessions_revoke_all(
         user=user,
-        keep_session_key=session.session_key,
+        keep_session_key=session_index_key(session),
         kind=AuthEvent.Kind.PASSWORD_CHANGE,
     )
 
@@ -210,9 +213,11 @@ def auth_event_record(
 
 def refresh_token_revoke(*, jti: str) -> None:
     """Blacklist the outstanding refresh token ``jti`` (a sign-in ends; its access
-    tokens run out at their ``exp``)."""
+    tokens run out at their ``exp``, or at once when tokens are sessions: ``jwt``)."""
     for token in OutstandingToken.objects.filter(jti=jti):
         BlacklistedToken.objects.get_or_create(token=token)
+        if token.user_id is not None and token_sessions.tokens_are_sessions():
+            token_sessions.sessions_forget(user_id=token.user_id, sids=[jti])
 
 
 @transaction.atomic
@@ -234,10 +239,19 @@ def user_tokens_revoke_all(*, user: User) -> int:
     return len(created)
 
 
+def user_sign_out_everywhere(*, user: User, kind: str = AuthEvent.Kind.REVOKE) -> int:
+    """End every sign-in of ``user`` now: browser sessions leave the store at once and
+    every token issued so far is refused. Return how many browser sessions ended."""
+    ended = sessions_revoke_all(user=user, kind=kind)
+    user_tokens_revoke_all(user=user)
+    return ended
+
+
 @transaction.atomic
 def user_password_change(*, user: User, new_password: str) -> User:
     """Set a new password; every token and session from before is refused from now on
-    (User.save moves ``token_valid_after``)."""
+    (User.save moves ``token_valid_after``), and browser sessions leave the store now."""
     user.set_password(new_password)
     user.save()
+    sessions_revoke_all(user=user, kind=AuthEvent.Kind.PASSWORD_CHANGE)
     return user

@@ -20,6 +20,7 @@ from django.views.generic import FormView, TemplateView
 from accounts import forms, selectors, services
 from accounts.client_ip import client_ip
 from accounts.rate_limits import rate_limit_spend
+from accounts.sessions.index import session_index_key
 
 logger = logging.getLogger("authsite.accounts")
 
@@ -134,7 +135,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("password_change_done")
 
     def form_valid(self, form):
-        old_key = self.request.session.session_key
+        old_key = session_index_key(self.request.session)
         response = super().form_valid(form)  # saves, renews this session's key
         services.session_password_changed(
             request=self.request, user=form.user, old_key=old_key
@@ -193,7 +194,7 @@ class SessionsRevokeOthersView(LoginRequiredMixin, View):
 
     def post(self, request):
         ended = services.sessions_revoke_all(
-            user=request.user, keep_session_key=request.session.session_key
+            user=request.user, keep_session_key=session_index_key(request.session)
         )
         messages.success(
             request,

@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.SessionUserMiddleware",
     "accounts.middleware.SessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -189,6 +190,7 @@ SESSION_STRATEGY_CONTEXT = StrategyContext(
     redis_sessions_url=REDIS_SESSIONS_URL,
     key_prefix=REDIS_KEY_PREFIX,
     redis_options=_REDIS_OPTIONS,
+    secure_cookies=SESSION_COOKIE_SECURE,
     # Only what strategies read: never the whole environment (it holds secrets).
     env={
         name: value
@@ -259,7 +261,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DJANGO_DATA_UPLOAD_MAX_MEMORY_SIZE", 256 
 
 # OWASP ASVS 5.0 V3.3.1/V3.3.3: Secure cookies carry the __Host- prefix, which browsers
 # accept only with Secure, Path=/ and no Domain. Plain names over plain HTTP (DEBUG).
-SESSION_COOKIE_NAME = "__Host-sessionid" if SESSION_COOKIE_SECURE else "sessionid"
+# A strategy may name the cookie itself (jwt: the session cookie is the access token).
+SESSION_COOKIE_NAME = _strategy_settings.get("SESSION_COOKIE_NAME") or (
+    "__Host-sessionid" if SESSION_COOKIE_SECURE else "sessionid"
+)
 CSRF_COOKIE_NAME = "__Host-csrftoken" if CSRF_COOKIE_SECURE else "csrftoken"
 # V3.3.4: no script of the site reads the CSRF cookie (forms carry the token).
 CSRF_COOKIE_HTTPONLY = True

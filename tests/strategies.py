@@ -21,6 +21,8 @@ def strategy_apply(name: str, settings_fixture, servers: Servers) -> None:
         base,
         redis_sessions_url=sessions_url,
         env={**base.env, **servers.env_for(name)},
+        # Cookie names follow DEBUG at run time, as accounts.api.cookies does.
+        secure_cookies=not settings_fixture.DEBUG,
     )
     values = strategy_settings(name, context)
     settings_fixture.CACHES = {**settings_fixture.CACHES, **values.pop("CACHES", {})}
@@ -41,6 +43,8 @@ class SessionStoreProbe:
 
     A strategy without a server-side store (signed cookies) holds nothing: ``holds``
     then says whether the server would accept the cookie, and ``lacks`` is always true.
+    Under ``jwt`` the session key is the access token, and the store is the user's
+    token record: ``holds`` says whether the sign-in it names is still live there.
     """
 
     @property

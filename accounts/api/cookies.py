@@ -29,7 +29,10 @@ def refresh_cookie_name() -> str:
 
 
 def refresh_cookie_path() -> str:
-    return reverse("api-token-refresh")
+    from accounts.sessions.tokens import tokens_are_sessions
+
+    # Under the jwt strategy every page renews the access token from this cookie.
+    return "/" if tokens_are_sessions() else reverse("api-token-refresh")
 
 
 def tokens_set(

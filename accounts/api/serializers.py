@@ -17,6 +17,7 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 from accounts import lockout, services
 from accounts.api import cookies, tokens, users
 from accounts.models import UsernameValidator
+from accounts.sessions import tokens as token_sessions
 
 User = get_user_model()
 VERIFIABLE_TOKEN_TYPES = ("access", "refresh")
@@ -60,9 +61,18 @@ class StrictStringsMixin:
         return value
 
 
-def token_pair(*, user: Any) -> dict[str, str]:
-    """Issue a new refresh token (recorded as outstanding) and its access token."""
+def token_pair(
+    *, user: Any, request: Any = None, replaces: str | None = None
+) -> dict[str, str]:
+    """Issue a new refresh token (recorded as outstanding) and its access token.
+
+    When tokens are sessions (``jwt``), record the sign-in: a new one, or the sign-in of
+    the refresh token ``replaces`` moved to the new token.
+    """
     refresh = tokens.RefreshToken.for_user(user)
+    token_sessions.token_sign_in_record(
+        user_id=user.pk, refresh=refresh, request=request, replaces=replaces
+    )
     return {"access": str(refresh.access_token), "refresh": str(refresh)}
 
 
@@ -175,6 +185,10 @@ class TokenObtainPairSerializer(
             raise
         # As a form sign-in does (through user_logged_in): success clears the count.
         lockout.failures_reset(request=request, user=self.user)
+        refresh = tokens.RefreshToken(data["refresh"], verify=False)
+        token_sessions.token_sign_in_record(
+            user_id=self.user.pk, refresh=refresh, request=request
+        )
         return data
 
 
@@ -211,7 +225,7 @@ class TokenRefreshSerializer(StrictStringsMixin, serializers.Serializer):
         if not refresh_claim(refresh=refresh):
             raise InvalidToken(_("Token has already been used"))
         refresh.blacklist()
-        return token_pair(user=user)
+        return token_pair(user=user, replaces=refresh["jti"])
 
 
 class TokenVerifySerializer(StrictStringsMixin, serializers.Serializer):

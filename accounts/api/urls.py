@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
-from accounts.api import views
+from accounts.api import sessions, views
 
 urlpatterns = [
     path("auth/register/", views.RegisterView.as_view(), name="api-register"),
@@ -18,6 +18,12 @@ urlpatterns = [
     path("auth/logout-all/", views.LogoutAllView.as_view(), name="api-logout-all"),
     path("me/", views.MeView.as_view(), name="api-me"),
     path("me/password/", views.PasswordChangeView.as_view(), name="api-password"),
+    path("me/sessions/", sessions.MySessionsView.as_view(), name="api-sessions"),
+    re_path(
+        r"^me/sessions/(?P<session_id>[0-9a-f]{1,64})/$",
+        sessions.MySessionView.as_view(),
+        name="api-session",
+    ),
     path("health/", views.HealthView.as_view(), name="api-health"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", views.DocsView.as_view(url_name="api-schema"), name="api-docs"),

@@ -51,6 +51,15 @@ def snapshot_key(user_id: int) -> str:
     return caches[CACHE_ALIAS].make_key(f"jwt:user:{user_id}")
 
 
+def snapshot_ttl() -> int:
+    """How long a record lives unread; longer when it also holds sign-ins (jwt)."""
+    from accounts.sessions import tokens as token_sessions
+
+    if token_sessions.tokens_are_sessions():
+        return token_sessions.record_ttl()
+    return SNAPSHOT_TTL_SECONDS
+
+
 def user_id_from_claim(sub: Any) -> int:
     """The user id in a ``sub`` claim; anything but a decimal id is an invalid token."""
     if not isinstance(sub, str) or not _USER_ID.fullmatch(sub):
@@ -94,7 +103,23 @@ def token_user(*, payload: dict[str, Any]) -> Any:
 
     Refuses tokens issued (``iat``) at or before the user's revocation time.
     """
+    return token_sign_in(payload=payload)[0]
+
+
+def token_sign_in(
+    *, payload: dict[str, Any], timeouts: bool = True
+) -> tuple[Any, dict[str, Any] | None]:
+    """The user of a verified token and, when tokens are sessions (``jwt``), the data of
+    its sign-in; raise AuthenticationFailed for a revoked token or an ended sign-in.
+    With ``timeouts=False`` a sign-in past its idle or absolute timeout still counts
+    (the page middleware ends it, and records why).
+
+    One HGETALL reads the user, the revocation time and the live sign-ins together.
+    """
+    from accounts.sessions import tokens as token_sessions
+
     user_id = user_id_from_claim(payload.get("sub"))
+    tracked = token_sessions.tokens_are_sessions()
     client = None
     data: dict[str, str] = {}
     try:
@@ -102,8 +127,11 @@ def token_user(*, payload: dict[str, Any]) -> Any:
         raw = client.hgetall(snapshot_key(user_id))
         data = {k.decode(): v.decode() for k, v in raw.items()}
     except _REDIS_ERRORS as exc:
+        if tracked:
+            raise  # the live sign-ins are only in Redis: 503, not a guess
         client = None
         logger.warning("token user cache unavailable, using the database: %s", exc)
+    sign_ins = token_sessions.sessions_from_fields(data)
     if not data.keys() >= _SNAPSHOT_KEYS:  # a miss, or a change left a tombstone
         data = snapshot_refill(client=client, user_id=user_id, load=_load_user)
     user = _user_from_snapshot(user_id, data)
@@ -112,7 +140,14 @@ def token_user(*, payload: dict[str, Any]) -> Any:
     iat = payload.get("iat")
     if not isinstance(iat, int | float) or iat <= user.valid_after:
         raise AuthenticationFailed("Token has been revoked", code="token_revoked")
-    return user
+    if not tracked:
+        return user, None
+    # An access token names its sign-in in "sid"; a refresh token is the sign-in.
+    sid = payload.get("sid") if payload.get("token_type") == "access" else None
+    sign_in = sign_ins.get(str(sid or payload.get("jti")))
+    if sign_in is None or (timeouts and not token_sessions.session_live(sign_in)):
+        raise AuthenticationFailed("Session has ended", code="session_ended")
+    return user, sign_in
 
 
 def _load_user(user_id: int) -> Any:
@@ -143,9 +178,10 @@ def snapshot_refill(
             pipe.watch(key)
             data = snapshot()
             pipe.multi()
-            pipe.delete(key)
+            # Replace the snapshot fields only: the record may hold sign-ins too.
+            pipe.hdel(key, "forgotten")
             pipe.hset(key, mapping=data)
-            pipe.expire(key, SNAPSHOT_TTL_SECONDS)
+            pipe.expire(key, snapshot_ttl())
             pipe.execute()
     except redis.WatchError:
         logger.info("user %s changed while being cached; not cached", user_id)
@@ -165,9 +201,10 @@ def snapshot_forget(*, user_id: int) -> None:
     of a refill in flight."""
     key = snapshot_key(user_id)
     with get_redis_connection(CACHE_ALIAS).pipeline(transaction=True) as pipe:
-        pipe.delete(key)
+        # The snapshot fields only: the sign-ins in the record (jwt) stay live.
+        pipe.hdel(key, *_SNAPSHOT_KEYS)
         pipe.hset(key, "forgotten", "1")
-        pipe.expire(key, SNAPSHOT_TTL_SECONDS)
+        pipe.expire(key, snapshot_ttl())
         pipe.execute()
 
 

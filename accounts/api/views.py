@@ -113,7 +113,8 @@ class LogoutAllView(APIView):
     @extend_schema(request=None, responses={204: None})
     def post(self, request):
         request.data  # noqa: B018  (a body, if sent, must parse: malformed JSON is 400)
-        services.user_tokens_revoke_all(user=users.user_for_update(user=request.user))
+        # Browser sessions leave the store now, not only at their next request.
+        services.user_sign_out_everywhere(user=users.user_for_update(user=request.user))
         response = Response(status=status.HTTP_204_NO_CONTENT)
         if cookies.cookie_mode():
             cookies.tokens_clear(response=response)

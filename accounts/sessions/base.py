@@ -25,6 +25,8 @@ class StrategyContext:
     key_prefix: str
     redis_options: Mapping[str, Any]
     env: Mapping[str, str] = field(default_factory=dict)
+    #: Cookies are Secure (not DEBUG): a strategy that names cookies uses the prefixes.
+    secure_cookies: bool = True
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,9 @@ class SessionStrategy:
     revocable: bool = True
     #: Shown on the sessions page when ``revocable`` is False: what cannot be ended, why.
     revocation_limits: str = ""
+    #: Each sign-in is a refresh token, and the user's record of live ones in Redis is
+    #: checked on every token use (the ``jwt`` strategy; see accounts.sessions.tokens).
+    tokens_are_sessions: bool = False
 
     def django_settings(self, context: StrategyContext) -> dict[str, Any]:
         """The Django settings this strategy needs; ``CACHES`` holds only its aliases."""

@@ -64,6 +64,21 @@ def session_entry(indexed: IndexedSession, *, current_key: str | None) -> Sessio
     )
 
 
+def session_index_key(session: SessionBase) -> str | None:
+    """The key the index knows ``session`` by: its session key, unless the engine
+    names another (jwt: the cookie is a short-lived access token, the sign-in is the
+    refresh token's jti)."""
+    if hasattr(session, "index_key"):
+        return session.index_key
+    return session.session_key
+
+
+def index_key_of(session_key: str) -> str | None:
+    """The index key of the session whose cookie value is ``session_key``."""
+    engine = import_module(settings.SESSION_ENGINE)
+    return session_index_key(engine.SessionStore(session_key))
+
+
 def index_active() -> SessionIndex:
     return strategy_active().index()
 
@@ -76,10 +91,11 @@ def _user_id(session: SessionBase) -> int | None:
 def index_add(*, session: SessionBase) -> None:
     """Index a session that was just signed in (its key already exists)."""
     user_id = _user_id(session)
-    if user_id is not None and session.session_key:
+    key = session_index_key(session)
+    if user_id is not None and key:
         index_active().add(
             user_id=user_id,
-            session_key=session.session_key,
+            session_key=key,
             expires=metadata.session_expires(session),
         )
 
@@ -87,10 +103,11 @@ def index_add(*, session: SessionBase) -> None:
 def index_touch(*, session: SessionBase) -> None:
     """Move the session's expiry in the index after its idle clock moved."""
     user_id = _user_id(session)
-    if user_id is not None and session.session_key:
+    key = session_index_key(session)
+    if user_id is not None and key:
         index_active().touch(
             user_id=user_id,
-            session_key=session.session_key,
+            session_key=key,
             expires=metadata.session_expires(session),
         )
 
@@ -121,10 +138,15 @@ def index_entries(
     user_id: int,
     current_key: str | None = None,
     current_session: SessionBase | None = None,
+    current_index_key: str | None = None,
 ) -> list[SessionEntry]:
     """The user's live sessions, newest sign-in first, the current one marked."""
     if current_session is not None:
-        current_key = current_session.session_key
+        current_key = session_index_key(current_session)
+    elif current_key:
+        current_key = index_key_of(current_key)
+    else:
+        current_key = current_index_key
     indexed = index_sessions(user_id=user_id)
     if current_session is not None and current_key not in {s.key for s in indexed}:
         own = strategy_active().current_session(

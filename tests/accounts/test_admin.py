@@ -190,6 +190,21 @@ def test_sign_out_everywhere_action_ends_every_session_of_selected_users(
     assert "Signed in as bob" in bobs.get("/").text
 
 
+@pytest.mark.usefixtures("server_strategy")
+def test_sign_out_everywhere_removes_the_sessions_from_the_store_at_once(
+    client, session_staff, user, store
+):
+    keys = [session_key_of(browser("alice")) for _ in range(2)]
+    sign_in(client, "support")
+
+    client.post(
+        "/admin/accounts/user/",
+        {"action": "sign_out_everywhere", "_selected_action": [user.pk]},
+    )
+
+    assert all(store.lacks(key) for key in keys)
+
+
 def test_sign_out_everywhere_action_also_refuses_the_users_api_tokens(
     client, session_staff, user
 ):

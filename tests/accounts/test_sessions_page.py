@@ -46,7 +46,7 @@ def test_sessions_page_says_what_the_server_cannot_revoke(strategy, client_signe
     assert "cannot end" in page or "neither seen nor ended" in page
 
 
-@pytest.mark.parametrize("strategy", ["redis", "db", "memcached"], indirect=True)
+@pytest.mark.parametrize("strategy", ["redis", "db", "memcached", "jwt"], indirect=True)
 def test_sessions_page_makes_no_excuses_when_it_can_revoke(strategy, client_signed_in):
     page = client_signed_in.get("/accounts/sessions/").text
 

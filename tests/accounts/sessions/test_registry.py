@@ -37,6 +37,7 @@ def test_every_strategy_of_the_issue_is_registered():
         "cached_db",
         "signed_cookies",
         "local",
+        "jwt",
     }
 
 
@@ -60,6 +61,26 @@ def test_check_passes_for_the_default_strategy():
     result = manage_check()
 
     assert result.returncode == 0, result.stderr
+
+
+def test_check_passes_for_the_jwt_strategy():
+    result = manage_check(AUTHSITE_SESSION_STRATEGY="jwt")
+
+    assert result.returncode == 0, result.stderr
+
+
+def test_check_fails_with_one_line_naming_the_jwt_strategys_unreachable_redis():
+    port = free_port()
+
+    result = manage_check(
+        AUTHSITE_SESSION_STRATEGY="jwt", REDIS_URL=f"redis://127.0.0.1:{port}/0"
+    )
+
+    assert result.returncode != 0
+    lines = [line for line in result.stderr.splitlines() if "authsite.E002" in line]
+    assert len(lines) == 1
+    assert "'jwt'" in lines[0]
+    assert f"127.0.0.1:{port}" in lines[0]
 
 
 def test_check_fails_with_one_line_naming_unreachable_memcached():

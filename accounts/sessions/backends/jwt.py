@@ -1,0 +1,228 @@
+"""A session engine whose cookie is a JWT access token (the ``jwt`` strategy).
+
+The session key is the access token. Its signature and ``exp`` are checked here; the
+session data (sign-in time, last seen, IP, device) and whether the sign-in still lives
+come from the user's token record, read with one HGETALL that also yields the user
+(``accounts.api.users.token_sign_in``), so a page view reads no session store. Saving a
+signed-in session rewrites its field in that record; signing in (or ``cycle_key``, as a
+password change does) issues a new refresh token, whose jti names the sign-in, and a new
+access token. When the access token has expired, the refresh cookie renews both
+(rotation: the old refresh token is used up). Anonymous data, which this site barely
+keeps, stays in a signed cookie as with Django's ``signed_cookies`` engine.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.sessions.backends import signed_cookies
+from django.http import HttpRequest, HttpResponse
+from rest_framework.exceptions import APIException
+from rest_framework_simplejwt.exceptions import TokenError
+
+from accounts.sessions import tokens as token_sessions
+
+# The refresh serializer's answer for a refresh token that was already rotated.
+USED_UP = "already been used"
+AUTH_KEYS = ("_auth_user_id", "_auth_user_backend", "_auth_user_hash")
+
+
+def _is_token(key: str | None) -> bool:
+    return bool(key) and key.count(".") == 2  # type: ignore[union-attr]
+
+
+def _refresh_cookie_name() -> str:
+    from accounts.api import cookies
+
+    return cookies.refresh_cookie_name()
+
+
+class SessionStore(signed_cookies.SessionStore):
+    def __init__(self, session_key: str | None = None) -> None:
+        super().__init__(session_key)
+        #: The signed-in user, built from the token record (no database query).
+        self.user: Any = None
+        #: The jti of the sign-in's refresh token: the key of its index entry.
+        self.sid: str | None = None
+        self.user_id: int | None = None
+        self.refresh_sent: str | None = None
+        self._refresh_cookie = False
+        self.refresh_issued: str | None = None
+        self._renew = False
+
+    @classmethod
+    def from_request(cls, request: HttpRequest) -> SessionStore:
+        store = cls(request.COOKIES.get(settings.SESSION_COOKIE_NAME))
+        store.refresh_sent = request.COOKIES.get(_refresh_cookie_name())
+        store._refresh_cookie = store.refresh_sent is not None
+        return store
+
+    @property
+    def index_key(self) -> str | None:
+        """What the session index knows this session by: its sign-in, not the cookie."""
+        self._get_session()
+        return self.sid
+
+    # --- reading -------------------------------------------------------------------
+
+    def load(self) -> dict[str, Any]:
+        key = self.session_key
+        data = self._load_access(key) if _is_token(key) else None
+        if data is None and self.refresh_sent:
+            data = self._renew_from_refresh()
+        if data is not None:
+            return data
+        if key and not _is_token(key):
+            anonymous = super().load()
+            return {k: v for k, v in anonymous.items() if k not in AUTH_KEYS}
+        if key:
+            # An ended sign-in: no key, so the response deletes the cookie.
+            self._session_key = None
+            self.create()
+        return {}
+
+    def _get_session(self, no_load: bool = False) -> dict[str, Any]:
+        # Django skips load() without a session key; a refresh cookie alone (the
+        # browser dropped the access cookie) still signs the browser in.
+        if (
+            self.session_key is None
+            and self.refresh_sent
+            and not no_load
+            and not hasattr(self, "_session_cache")
+        ):
+            self._session_cache = self.load()
+        return super()._get_session(no_load)
+
+    _session = property(_get_session)
+
+    def _load_access(self, key: str) -> dict[str, Any] | None:
+        from accounts.api import tokens, users
+
+        try:
+            access = tokens.AccessToken(key)
+            # SessionTimeoutMiddleware ends a timed-out sign-in, and records why.
+            user, sign_in = users.token_sign_in(payload=access.payload, timeouts=False)
+        except (TokenError, APIException):
+            return None
+        return self._signed_in(user, str(access.get("sid")), sign_in)
+
+    def _renew_from_refresh(self) -> dict[str, Any] | None:
+        from accounts.api import serializers, tokens, users
+
+        serializer = serializers.TokenRefreshSerializer(
+            data={"refresh": self.refresh_sent}
+        )
+        try:
+            serializer.is_valid(raise_exception=True)
+            pair = serializer.validated_data
+            access = tokens.AccessToken(pair["access"])
+            user, sign_in = users.token_sign_in(payload=access.payload)
+        except (TokenError, APIException) as exc:
+            # Two tabs renewing at once: one wins the refresh token, and the other's
+            # answer must not delete the cookie that the winner's answer sets.
+            if USED_UP in str(exc):
+                self._refresh_cookie = False
+            return None
+        self._session_key = pair["access"]
+        self.refresh_issued = pair["refresh"]
+        self.modified = True
+        return self._signed_in(user, str(access["sid"]), sign_in)
+
+    def _signed_in(self, user: Any, sid: str, data: Any) -> dict[str, Any]:
+        self.user, self.sid, self.user_id = user, sid, user.pk
+        return {**(data or {}), "_auth_user_id": str(user.pk)}
+
+    def exists(self, session_key: str | None = None) -> bool:
+        """Whether ``session_key`` (an access token) belongs to a live sign-in."""
+        if not _is_token(session_key):
+            return False
+        return self.__class__(session_key)._load_access(session_key) is not None  # type: ignore[arg-type]
+
+    # --- writing -------------------------------------------------------------------
+
+    def save(self, must_create: bool = False) -> None:
+        data = self._get_session(no_load=must_create)
+        user_id = data.get("_auth_user_id")
+        if user_id is None:
+            self.sid = None
+            super().save(must_create)
+            return
+        if self.sid is None or self._renew:
+            self._issue(int(user_id))
+        token_sessions.session_record(user_id=int(user_id), sid=self.sid, data=data)
+        self.modified = True
+
+    def _issue(self, user_id: int) -> None:
+        from accounts.api import tokens
+        from accounts.models import User
+
+        user = User(pk=user_id)
+        user._state.adding = False
+        refresh = tokens.RefreshToken.for_user(user)
+        self.sid, self.user_id = str(refresh["jti"]), user_id
+        self._get_session()[token_sessions.ISSUED_KEY] = refresh["iat"]
+        self._session_key = str(refresh.access_token)
+        self.refresh_issued = str(refresh)
+        self._renew = False
+
+    def cycle_key(self) -> None:
+        """A new sign-in for the same data (login, password change); the old one ends."""
+        data = self._get_session()
+        old_sid = self.sid
+        if data.get("_auth_user_id") is None:
+            super().cycle_key()
+            return
+        self._renew = True
+        self.save()
+        if old_sid and old_sid != self.sid:
+            self._end(int(data["_auth_user_id"]), old_sid)
+
+    def delete(self, session_key: str | None = None) -> None:
+        """End a sign-in: this one, the one of an access token, or a jti (index)."""
+        if session_key is None:
+            # flush() clears the data first: the sign-in is known by sid and user_id.
+            if self.sid and self.user_id:
+                self._end(self.user_id, self.sid)
+            self.sid = self.user_id = None
+            super().delete()
+            return
+        if _is_token(session_key):
+            other = self.__class__(session_key)
+            if other.load() and other.sid:
+                self._end(other.user.pk, other.sid)
+            return
+        # A bare jti, from the index: the index forgets it from the record itself.
+        from accounts.services import refresh_token_revoke
+
+        refresh_token_revoke(jti=session_key)
+
+    @staticmethod
+    def _end(user_id: int, sid: str) -> None:
+        from accounts.services import refresh_token_revoke
+
+        token_sessions.sessions_forget(user_id=user_id, sids=[sid])
+        refresh_token_revoke(jti=sid)
+
+    # --- the response --------------------------------------------------------------
+
+    def response_finish(self, response: HttpResponse) -> None:
+        """Set the refresh cookie of newly issued tokens; clear it when signed out."""
+        from accounts.api import cookies
+
+        name = _refresh_cookie_name()
+        if self.refresh_issued and self.sid:
+            browser_only = self.get_expire_at_browser_close()
+            response.set_cookie(
+                name,
+                self.refresh_issued,
+                max_age=None if browser_only else settings.JWT_REFRESH_TOKEN_LIFETIME,
+                path=cookies.refresh_cookie_path(),
+                httponly=True,
+                samesite="Lax",
+                secure=cookies._secure(),
+            )
+        elif self._refresh_cookie and self.accessed and not self.sid:
+            response.delete_cookie(
+                name, path=cookies.refresh_cookie_path(), samesite="Lax"
+            )
