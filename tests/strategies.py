@@ -21,8 +21,8 @@ def strategy_apply(name: str, settings_fixture, servers: Servers) -> None:
         base,
         redis_sessions_url=sessions_url,
         env={**base.env, **servers.env_for(name)},
-        # Cookie names follow DEBUG at run time, as accounts.api.cookies does.
-        secure_cookies=not settings_fixture.DEBUG,
+        # Cookie names follow SESSION_COOKIE_SECURE, as accounts.api.cookies does.
+        secure_cookies=settings_fixture.SESSION_COOKIE_SECURE,
     )
     values = strategy_settings(name, context)
     settings_fixture.CACHES = {**settings_fixture.CACHES, **values.pop("CACHES", {})}

@@ -17,7 +17,9 @@ def cookie_mode() -> bool:
 
 
 def _secure() -> bool:
-    return not settings.DEBUG
+    # The same decision as the session cookie's (on whenever DEBUG is off), so the
+    # jwt strategy's page cookie and these names never disagree.
+    return settings.SESSION_COOKIE_SECURE
 
 
 def access_cookie_name() -> str:

@@ -11,7 +11,7 @@ NEW_PASSWORD = "a-Brand-new-passphrase-7"
 
 # The browser session strategies the whole journey runs under. Adding one is adding
 # its registry name here (the stateless `jwt` strategy, once it is in the registry).
-JOURNEY_STRATEGIES = ["redis", "db"]
+JOURNEY_STRATEGIES = ["redis", "db", "jwt"]
 
 
 @pytest.fixture(params=JOURNEY_STRATEGIES)

@@ -16,6 +16,7 @@ ACCESS, REFRESH = "__Host-access", "__Secure-refresh"
 def cookie_mode(settings):
     settings.JWT_COOKIE = True
     settings.DEBUG = False
+    settings.SESSION_COOKIE_SECURE = True  # as with DEBUG off
 
 
 @pytest.fixture
@@ -59,6 +60,7 @@ def test_token_endpoint_sets_both_cookies_and_no_tokens_in_the_body(cookie_mode,
 def test_cookies_are_not_secure_and_unprefixed_in_debug(settings, user):
     settings.JWT_COOKIE = True
     settings.DEBUG = True
+    settings.SESSION_COOKIE_SECURE = False  # as with DEBUG on
 
     response = APIClient().post(
         "/api/auth/token/", {"username": "alice", "password": PASSWORD}, format="json"
