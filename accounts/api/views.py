@@ -4,6 +4,7 @@ from django.core.cache import caches
 from django.db import connection
 from django.http import JsonResponse
 from django.urls import Resolver404, resolve
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import extend_schema, inline_serializer
 from drf_spectacular.views import SpectacularSwaggerView
 from rest_framework import generics, permissions, serializers, status
@@ -213,8 +214,13 @@ class DocsView(SpectacularSwaggerView):
         return response
 
 
+@csrf_exempt
 def api_not_found(request, path: str = ""):
-    """JSON 404 for every unknown path under /api/ (not Django's HTML page)."""
+    """JSON 404 for every unknown path under /api/ (not Django's HTML page).
+
+    CSRF-exempt because it changes nothing: an unknown path must answer 404 whatever
+    the method, not Django's HTML CSRF page for a DELETE.
+    """
     detail = "Not found."
     try:
         resolve(f"{request.path}/")

@@ -178,3 +178,15 @@ def test_patch_me_with_a_number_for_a_name_is_400_and_changes_nothing(authed, us
     assert response.json() == {"last_name": ["Not a valid string."]}
     user.refresh_from_db()
     assert user.last_name == ""
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_unknown_api_path_answers_json_404_for_unsafe_methods_too(method):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+
+    response = getattr(client, method)("/api/me/sessions/%C2%84/")
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
