@@ -8,53 +8,15 @@ allowed hosts. README lists every variable with its default.
 import os
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from authsite.env import env_bool, env_int, env_list, redis_url_with_db
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("AUTHSITE_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
-
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off", ""}
-
-
-def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    if value.strip().lower() in _TRUE:
-        return True
-    if value.strip().lower() in _FALSE:
-        return False
-    raise ImproperlyConfigured(f"{name}={value!r} is not a boolean (use 1 or 0).")
-
-
-def env_int(name: str, default: int) -> int:
-    value = os.environ.get(name)
-    if value is None or value.strip() == "":
-        return default
-    try:
-        return int(value)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name}={value!r} is not a whole number.") from None
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [
-        item.strip()
-        for item in os.environ.get(name, default).split(",")
-        if item.strip()
-    ]
-
-
-def redis_url_with_db(url: str, db: int) -> str:
-    """Return the Redis URL with its database number replaced by ``db``."""
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{db}"))
-
 
 # --- Core -------------------------------------------------------------------------
 
@@ -85,9 +47,15 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework_simplejwt.token_blacklist",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "axes",
 ]
 
 MIDDLEWARE = [
+    "accounts.middleware.ContentSecurityPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "accounts.middleware.ServiceUnavailableMiddleware",
@@ -99,6 +67,8 @@ MIDDLEWARE = [
     "accounts.middleware.SessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so that it sees the lockout flag that the login view's authenticate() set.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "authsite.urls"
@@ -177,7 +147,7 @@ SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SAMESITE = "Lax"
 
-# --- Session strategies (issue 3) -------------------------------------------------
+# --- Session strategies ------------------------------------------------------------
 
 from accounts.sessions.base import StrategyContext  # noqa: E402
 from accounts.sessions.registry import DEFAULT_STRATEGY, strategy_settings  # noqa: E402
@@ -206,13 +176,16 @@ CACHES = {**CACHES, **_strategy_settings.pop("CACHES", {})}
 globals().update(_strategy_settings)
 # A new sign-in beyond this many sessions ends the user's least recently used one.
 AUTHSITE_MAX_SESSIONS_PER_USER = env_int("AUTHSITE_MAX_SESSIONS_PER_USER", 0) or None
-# The client address recorded with each session: accounts.client_ip.client_ip, which
-# reads AUTHSITE_TRUSTED_PROXY_COUNT (set in the API section below).
 
 # --- Authentication ---------------------------------------------------------------
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["accounts.backends.UsernameOrEmailBackend"]
+AUTHENTICATION_BACKENDS = [
+    # django-axes decides before any other backend whether a (username, address) is
+    # locked out.
+    "accounts.lockout.LockoutBackend",
+    "accounts.backends.UsernameOrEmailBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -241,6 +214,11 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # --- HTTP security ----------------------------------------------------------------
 
+# How many reverse proxies in front of the site append to X-Forwarded-For. 0: the client
+# address is REMOTE_ADDR and X-Forwarded-For is ignored (it is the client's to forge).
+# accounts.client_ip reads it for sessions, lockout and throttles.
+AUTHSITE_TRUSTED_PROXY_COUNT = env_int("AUTHSITE_TRUSTED_PROXY_COUNT", 0)
+
 # The site runs behind a TLS-terminating proxy that sets X-Forwarded-Proto.
 if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER", not DEBUG):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -257,7 +235,7 @@ X_FRAME_OPTIONS = "DENY"
 # Bodies larger than this are refused before a view sees them.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DJANGO_DATA_UPLOAD_MAX_MEMORY_SIZE", 256 * 1024)
 
-# --- Cookie hardening from the security review (issue 6) -------------------------
+# --- Cookie names and flags --------------------------------------------------------
 
 # OWASP ASVS 5.0 V3.3.1/V3.3.3: Secure cookies carry the __Host- prefix, which browsers
 # accept only with Secure, Path=/ and no Domain. Plain names over plain HTTP (DEBUG).
@@ -270,7 +248,7 @@ CSRF_COOKIE_NAME = "__Host-csrftoken" if CSRF_COOKIE_SECURE else "csrftoken"
 CSRF_COOKIE_HTTPONLY = True
 MESSAGE_STORAGE = "accounts.message_storage.CookieStorage"
 
-# --- Content Security Policy (issue 6) -------------------------------------------
+# --- Content Security Policy -------------------------------------------------------
 
 # ASVS 5.0 V3.4.3 (object-src and base-uri 'none', an allowlist) and V3.4.6
 # (frame-ancestors). Everything the pages load comes from the site itself.
@@ -278,7 +256,6 @@ AUTHSITE_CONTENT_SECURITY_POLICY = (
     "default-src 'self'; object-src 'none'; base-uri 'none'; "
     "frame-ancestors 'none'; form-action 'self'"
 )
-MIDDLEWARE = ["accounts.middleware.ContentSecurityPolicyMiddleware", *MIDDLEWARE]
 
 # --- Email ------------------------------------------------------------------------
 
@@ -326,27 +303,7 @@ LOGGING = {
     },
 }
 
-# --- REST API and JSON Web Tokens (issue 4) ----------------------------------------
-# Kept in one section so that it merges cleanly; it extends the lists defined above.
-
-INSTALLED_APPS += [
-    "rest_framework",
-    "rest_framework_simplejwt.token_blacklist",
-    "drf_spectacular",
-    "drf_spectacular_sidecar",
-    "axes",
-]
-# django-axes decides before any other backend whether a (username, address) is locked.
-AUTHENTICATION_BACKENDS = [
-    "accounts.lockout.LockoutBackend",
-    *AUTHENTICATION_BACKENDS,
-]
-# Last, so that it sees the lockout flag that the login view's authenticate() set.
-MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
-
-# How many reverse proxies in front of the site append to X-Forwarded-For. 0: the client
-# address is REMOTE_ADDR and X-Forwarded-For is ignored (it is the client's to forge).
-AUTHSITE_TRUSTED_PROXY_COUNT = env_int("AUTHSITE_TRUSTED_PROXY_COUNT", 0)
+# --- REST API and JSON Web Tokens --------------------------------------------------
 
 JWT_ALGORITHM = os.environ.get("JWT_ALGORITHM", "HS256").strip().upper()
 JWT_SIGNING_KEY = os.environ.get("JWT_SIGNING_KEY", "")
@@ -425,13 +382,13 @@ AXES_VERBOSE = False
 # The cache handler keeps nothing in the database: no admin pages for empty tables.
 AXES_ENABLE_ADMIN = False
 
-# --- Signup form throttle (issue 6) -------------------------------------------------
+# --- Signup form throttle ----------------------------------------------------------
 # POSTs to the HTML signup form allowed per client address ("N/second|minute|hour|day",
 # empty for no limit), counted in Redis: the form tells when an address is taken, and
 # this keeps that from being asked at speed. Redis down: the form answers 503.
 AUTHSITE_SIGNUP_FORM_RATE = os.environ.get("AUTHSITE_THROTTLE_SIGNUP_FORM", "20/hour")
 
-# --- Scale-out lab (issue 5): node name, bench-only API views ---------------------
+# --- Scale-out lab: node name, bench-only API views --------------------------------
 # Read last so that it sees the final MIDDLEWARE, INSTALLED_APPS and PASSWORD_HASHERS.
 
 # Set by `manage.py scalelab` / `authbench` on each node it starts; empty otherwise.
