@@ -178,9 +178,9 @@ class FailoverReport:
         ]
         if firsts and recoveries:
             lines.append(
-                f"  overall window: first failed request sent {min(firsts):.2f} s "
-                f"after the stop, last user's first signed-in page again at "
-                f"{max(recoveries):.2f} s: {max(recoveries) - min(firsts):.2f} s"
+                f"  overall window: first failed request sent at {min(firsts):+.2f} s "
+                f"from the stop, last user's first signed-in page again at "
+                f"{max(recoveries):+.2f} s: {max(recoveries) - min(firsts):.2f} s"
             )
         if windows:
             lines.append(

@@ -34,10 +34,12 @@ class SentinelCluster:
         self.replicas: list[EmbeddedRedis] = []
         self.sentinels: list[EmbeddedRedis] = []
         self._watcher: Sentinel | None = None
+        # Servers a test starts later (a primary coming back), stopped with the rest.
+        self.extra: list[EmbeddedRedis] = []
 
     @property
     def servers(self) -> list[EmbeddedRedis]:
-        return [self.primary, *self.replicas, *self.sentinels]
+        return [self.primary, *self.replicas, *self.sentinels, *self.extra]
 
     @property
     def sentinel_addresses(self) -> str:

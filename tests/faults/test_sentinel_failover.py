@@ -24,6 +24,7 @@ import pytest
 import redis
 from django.conf import settings
 
+from authsite.embedded_redis import EmbeddedRedis
 from tests.factories import PASSWORD
 from tests.faults.failover_users import (
     ERROR,
@@ -129,9 +130,29 @@ def session_redis_key(session_key: str) -> str:
     return f"{settings.REDIS_KEY_PREFIX}:1:s:{session_key}"
 
 
-@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM], ids=lambda s: s.name)
-def test_signed_in_users_stay_signed_in_through_a_primary_failover(sentinel_site, how):
-    cluster, server = sentinel_site
+def users_run_until_settled(users, cluster, *, since: float) -> float | None:
+    """Let the users browse until all have seen only signed-in pages for a while;
+    return when the Sentinels named a new primary (monotonic), if they did."""
+    old_primary = ("127.0.0.1", cluster.primary.port)
+    switched_at = None
+    deadline = since + GIVE_UP_SECONDS
+    while time.monotonic() < deadline:
+        if switched_at is None:
+            address = cluster.primary_address()
+            if address is not None and address != old_primary:
+                switched_at = time.monotonic()
+        if switched_at is not None and all(
+            settled(u, since=since, seconds=SETTLED_SECONDS) for u in users
+        ):
+            break
+        time.sleep(0.1)
+    return switched_at
+
+
+def failover_with_users(cluster, server, *, how: signal.Signals, then=None):
+    """Sign the users in, stop the primary with ``how``, browse until all are settled,
+    run ``then()`` if given (the users still browsing); return the users, the time of
+    the stop and the time the Sentinels named the new primary."""
     stop = threading.Event()
     users = [
         SimulatedUser(
@@ -155,33 +176,24 @@ def test_signed_in_users_stay_signed_in_through_a_primary_failover(sentinel_site
             what="every user to be signed in",
         )
         last_moment.sign_in()
-        old_primary = ("127.0.0.1", cluster.primary.port)
         cluster.primary.process.send_signal(how)
         stopped_at = time.monotonic()
         last_moment.start()
-
-        switched_at = None
-        deadline = stopped_at + GIVE_UP_SECONDS
-        while time.monotonic() < deadline:
-            if switched_at is None:
-                address = cluster.primary_address()
-                if address is not None and address != old_primary:
-                    switched_at = time.monotonic()
-            if switched_at is not None and all(
-                settled(u, since=stopped_at, seconds=SETTLED_SECONDS) for u in users
-            ):
-                break
-            time.sleep(0.1)
+        switched_at = users_run_until_settled(users, cluster, since=stopped_at)
+        if then is not None and switched_at is not None:
+            then()
     finally:
         stop.set()
         for user in users:
             if user.is_alive():
                 user.join(timeout=15)
+    return users, stopped_at, switched_at
 
-    windows = [user_window(u, since=stopped_at) for u in users]
+
+def report_write(users, *, name: str, stopped_at: float, switched_at) -> None:
     report = FailoverReport(
-        how=how.name,
-        users=windows,
+        how=name,
+        users=[user_window(u, since=stopped_at) for u in users],
         requests=sum(1 for u in users for s in u.samples if s.answered >= stopped_at),
         sentinel_switched=(
             switched_at - stopped_at if switched_at is not None else None
@@ -189,26 +201,81 @@ def test_signed_in_users_stay_signed_in_through_a_primary_failover(sentinel_site
         machine=machine(),
     )
     REPORT_DIR.mkdir(parents=True, exist_ok=True)
-    (REPORT_DIR / f"sentinel-failover-{how.name}.txt").write_text(report.text() + "\n")
+    (REPORT_DIR / f"sentinel-failover-{name}.txt").write_text(report.text() + "\n")
     print("\n" + report.text())
 
+
+def assert_nobody_signed_out(users, *, switched_at) -> None:
     assert [u.failure for u in users if u.failure] == []
     signed_out = [
         (u.username, s) for u in users for s in u.samples if s.outcome == SIGNED_OUT
     ]
     assert signed_out == []  # a session lost, or a signed-out page on a valid one
     errors = [(u.username, s) for u in users for s in u.samples if s.outcome == ERROR]
-    assert errors == []  # 503 is the only failure allowed
+    assert errors == []  # the 503 page is the only failure allowed
     assert switched_at is not None
+    assert all(u.samples and u.samples[-1].outcome == SIGNED_IN for u in users)
+    # The cookie still names the session of the sign-in: nobody was signed in again.
+    assert all(u.client.cookies.get(SESSION_COOKIE) == u.session_key for u in users)
+
+
+def sessions_held(port: int, users) -> list[bool]:
+    store = redis.Redis(port=port, db=1)
+    try:
+        return [bool(store.exists(session_redis_key(u.session_key))) for u in users]
+    finally:
+        store.close()
+
+
+def assert_sessions_on_promoted_replica(users, cluster) -> None:
     new_primary = cluster.primary_address()
     assert new_primary is not None
     assert new_primary[1] in {replica.port for replica in cluster.replicas}
-    assert all(u.samples and u.samples[-1].outcome == SIGNED_IN for u in users)
-    # Every session written before the failover is on the new primary, under the key
-    # the user's cookie still names: nobody was signed in again along the way.
-    store = redis.Redis(port=new_primary[1], db=1)
-    try:
-        assert all(store.exists(session_redis_key(u.session_key)) for u in users)
-    finally:
-        store.close()
-    assert all(u.client.cookies.get(SESSION_COOKIE) == u.session_key for u in users)
+    # Every session written before the failover is on the promoted replica.
+    assert all(sessions_held(new_primary[1], users))
+
+
+def test_signed_in_users_stay_signed_in_when_the_primary_shuts_down(sentinel_site):
+    cluster, server = sentinel_site
+
+    users, stopped_at, switched_at = failover_with_users(
+        cluster, server, how=signal.SIGTERM
+    )
+    report_write(users, name="SIGTERM", stopped_at=stopped_at, switched_at=switched_at)
+
+    assert_nobody_signed_out(users, switched_at=switched_at)
+    assert_sessions_on_promoted_replica(users, cluster)
+
+
+def test_signed_in_users_stay_signed_in_when_the_primary_crashes_and_returns_empty(
+    sentinel_site,
+):
+    """The primary is killed; once the users are back, it restarts with no data (no
+    persistence) while they browse on: the site keeps to the new primary, and Sentinel
+    makes the old one its replica (which copies the sessions, not the other way)."""
+    cluster, server = sentinel_site
+    old = cluster.primary
+
+    def old_primary_back() -> None:
+        back = EmbeddedRedis(old.directory, port=old.port)
+        cluster.extra.append(back)
+        back.start()
+        client = redis.Redis(port=back.port, decode_responses=True)
+        try:
+            wait_for(
+                lambda: client.info("replication").get("master_link_status") == "up",
+                timeout=GIVE_UP_SECONDS,
+                what="Sentinel to make the old primary a replica",
+            )
+        finally:
+            client.close()
+        time.sleep(SETTLED_SECONDS)  # the users browse on beside it
+
+    users, stopped_at, switched_at = failover_with_users(
+        cluster, server, how=signal.SIGKILL, then=old_primary_back
+    )
+    report_write(users, name="SIGKILL", stopped_at=stopped_at, switched_at=switched_at)
+
+    assert_nobody_signed_out(users, switched_at=switched_at)
+    assert_sessions_on_promoted_replica(users, cluster)
+    assert all(sessions_held(old.port, users))
