@@ -1,5 +1,6 @@
 """Session writes under the strategies with replicas wait for a replica (Redis WAIT)."""
 
+import signal
 from importlib import import_module
 
 import pytest
@@ -66,3 +67,25 @@ def test_each_session_write_waits_for_a_replica_on_its_own_connection(
         assert following["command"].upper().startswith("WAIT 1 ")
         # WAIT counts only the writes of the connection it is sent on.
         assert client_of(following) == client_of(write)
+
+
+def test_sentinel_session_write_no_replica_acknowledged_is_saved_and_logged(
+    servers, settings, db, caplog
+):
+    strategy_apply("redis-sentinel", settings, servers)
+    settings.AUTHSITE_REDIS_WAIT_MS = 50
+    replica = servers.redis_replica().process
+    replica.send_signal(signal.SIGSTOP)  # alive, but acknowledges nothing
+    try:
+        session = import_module(settings.SESSION_ENGINE).SessionStore()
+        session["note"] = "written"
+        session.save()
+    finally:
+        replica.send_signal(signal.SIGCONT)
+
+    try:
+        # Answered anyway: the session is on the primary.
+        assert session.exists(session.session_key)
+        assert "session write reached 0 of 1 Redis replicas within 50 ms" in caplog.text
+    finally:
+        strategy_cleanup("redis-sentinel", servers)
