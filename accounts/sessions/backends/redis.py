@@ -48,14 +48,15 @@ class SessionStore(StrictCacheSessionStore):
         # Django's cache engine's save(), with store_ttl() as the expiry.
         if self.session_key is None:
             return self.create()
-        if must_create:
-            func = self._cache.add
-        elif self._cache.get(self.cache_key) is not None:
-            func = self._cache.set
-        else:
+        if not must_create and self._cache.get(self.cache_key) is None:
             raise UpdateError
         data = self._get_session(no_load=must_create)
-        result = func(self.cache_key, data, self.store_ttl(data))
+        result = self.store_write(data, ttl=self.store_ttl(data), only_new=must_create)
         if must_create and not result:
             raise CreateError
         return None
+
+    def store_write(self, data: dict, *, ttl: int, only_new: bool) -> bool:
+        """Write the session; with ``only_new``, only if its key is free. True if written."""
+        func = self._cache.add if only_new else self._cache.set
+        return bool(func(self.cache_key, data, ttl))

@@ -121,6 +121,9 @@ class SentinelRedisStrategy(RedisStrategy):
         "Sessions in Redis with automatic failover: Sentinel (REDIS_SENTINELS) "
         "names the current primary of REDIS_SENTINEL_MASTER."
     )
+    # Writes wait for a replica: Sentinel promotes the replica that has the most, so a
+    # session answered as saved survives the primary's failure.
+    engine = "accounts.sessions.backends.replicated"
 
     def sentinels(self, context: StrategyContext) -> list[tuple[str, int]]:
         sentinels = []
@@ -160,6 +163,20 @@ class SentinelRedisStrategy(RedisStrategy):
                     "socket_connect_timeout": timeout,
                 },
             },
+        }
+
+    def django_settings(self, context: StrategyContext) -> dict[str, Any]:
+        return {
+            **super().django_settings(context),
+            # One is enough: WAIT covers the replica Sentinel would promote (the one
+            # with the most data); asking for all would stall every write for
+            # AUTHSITE_REDIS_WAIT_MS while one replica is down.
+            "AUTHSITE_REDIS_WAIT_REPLICAS": int(
+                context.env.get("AUTHSITE_REDIS_WAIT_REPLICAS") or 1
+            ),
+            "AUTHSITE_REDIS_WAIT_MS": int(
+                context.env.get("AUTHSITE_REDIS_WAIT_MS") or 100
+            ),
         }
 
     def check(self) -> list[str]:
