@@ -248,6 +248,8 @@ def authbench_run(
     if use_wrk and shutil.which("wrk") is None:
         raise LabError("wrk is not installed: apt-get install wrk")
     needed = sorted({c.node for c in cases})
+    # Absolute: redis-server changes into its --dir before it opens its --logfile.
+    out = Path(out).resolve()
     env = base_env(database_url=database_url, var_dir=out / "var")
     env["AUTHSITE_LAB_BENCH"] = "1"
     with ExitStack() as stack:

@@ -151,7 +151,6 @@ def load_run(
     clients = [http.Client(plan.port) for _ in range(plan.users)]
     usernames = [USERNAME_FORMAT.format(n) for n in range(1, plan.users + 1)]
     tally = LoadTally()
-    deadline = time.monotonic() + plan.seconds
     counts = plan.requests_per_user()
     stop = threading.Event()
 
@@ -185,6 +184,8 @@ def load_run(
         if tally.errors == plan.users:
             raise LabError(f"no user could sign in: {tally.error_samples[0]}")
         between_phases()
+        # The time limit is the page phase's: between_phases may wait for counters.
+        deadline = time.monotonic() + plan.seconds
         started = time.perf_counter()
         with Progress(total=sum(counts), label=label, stream=progress) as bar:
             list(pool.map(lambda i: pages(i, bar), range(plan.users)))

@@ -128,8 +128,9 @@ def percentile(values: list[float], share: float) -> float:
 def postgres_table_counters(*, url: str, table: str) -> StoreCounters:
     """Reads (scans) and written rows of one table, from ``pg_stat_user_tables``.
 
-    PostgreSQL publishes a backend's counts within about a second of it going idle;
-    the caller waits that long before reading. Bytes are not known: left at 0.
+    PostgreSQL 15 publishes a busy backend's counts at most once a second and the rest
+    after 10 s of idleness; the caller waits that long before reading (see
+    scalelab.DATABASE_STATS_DELAY). Bytes are not known: left at 0.
     """
     import psycopg
 

@@ -93,13 +93,22 @@ class Counters:
         if self.database_url is not None:
             time.sleep(DATABASE_STATS_DELAY)
             store = store + postgres_table_counters(
-                url=self.database_url, table="django_session"
+                url=self.database_url, table=session_table()
             )
         return store, self.cluster.cache_counters()
 
 
-# PostgreSQL publishes a backend's table counts within a second of it going idle.
-DATABASE_STATS_DELAY = 1.2
+def session_table() -> str:
+    """The table the project's database sessions live in (not Django's django_session)."""
+    from accounts.models import UserSession
+
+    return UserSession._meta.db_table
+
+
+# PostgreSQL 15 publishes a backend's table counts at most once a second while it is
+# busy, and the rest only after PGSTAT_IDLE_INTERVAL (10 s) of idleness: with a shorter
+# wait the counts of a run's last second, or of a whole short run, were missing.
+DATABASE_STATS_DELAY = 11.0
 
 
 def scalelab_run(
@@ -124,7 +133,11 @@ def scalelab_run(
         activity=options.activity,
     )
     strategy = strategy or lab.strategy_get(name=options.strategy)
-    run_dir = Path(out) / f"{options.strategy}-{options.balancer}-{options.nodes}"
+    # Absolute: redis-server changes into its --dir before it opens its --logfile, so a
+    # relative out folder (``make lab``: var/lab) would make every Redis fail to start.
+    run_dir = (
+        Path(out).resolve() / f"{options.strategy}-{options.balancer}-{options.nodes}"
+    )
     own_database = database is None
     try:
         with Processes(run_dir) as processes:
@@ -254,7 +267,7 @@ def matrix_run(
 
     Return the results and a note on the database used.
     """
-    out = Path(out)
+    out = Path(out).resolve()  # see scalelab_run
     database = database_ready(out=out, users=users)
     results = []
     missing: dict[str, str] = {}

@@ -65,7 +65,8 @@ STRATEGIES: dict[str, LabStrategy] = {
         LabStrategy(name="cached_db", stores=(STORE_REDIS, STORE_DB)),
         LabStrategy(name="signed_cookies", stores=(STORE_NONE,)),
         LabStrategy(name="local", stores=(STORE_NONE,)),
-        # TODO(after merge of the API issue): check the access cookie's name.
+        # The jwt strategy's SESSION_COOKIE_NAME: "access", "__Host-access" on nodes
+        # with Secure cookies (DEBUG off, as here); nginx's map accepts both spellings.
         LabStrategy(name="jwt", stores=(STORE_NONE,), sign_in_cookie="access"),
     )
 }

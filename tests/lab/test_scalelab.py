@@ -13,8 +13,9 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from accounts.sessions.backends.db import SessionStore
 from authsite.embedded_redis import port_open
-from authsite.lab.scalelab import RunOptions, scalelab_run
+from authsite.lab.scalelab import RunOptions, scalelab_run, session_table
 from authsite.lab.strategies import LabStrategy
 
 pytestmark = pytest.mark.lab
@@ -145,6 +146,23 @@ def test_single_run_prints_the_figures_as_json(tmp_path):
     assert figures["mismatch_rate"] == 0
 
 
+def test_single_run_works_with_an_out_folder_relative_to_the_current_one(
+    tmp_path, monkeypatch
+):
+    """``make lab`` passes ``--out var/lab``: redis-server changes into its --dir before
+    it opens its --logfile, so a relative folder must not reach it as such."""
+    monkeypatch.chdir(tmp_path)
+
+    figures = scalelab_json(
+        "--strategy", "redis", "--nodes", "1", "--users", "1", "--requests", "3",
+        "--activity", "equal", "--out", "var/lab",
+    )  # fmt: skip
+
+    assert figures["error"] is None
+    assert figures["page_requests"] == 3
+    assert list((tmp_path / "var/lab").glob("redis-round-robin-1/*/redis-*.log"))
+
+
 def test_api_users_lose_no_session_round_robin(tmp_path):
     """API users get a JWT, then call GET /api/me/: needs the API issue."""
     try:
@@ -174,3 +192,8 @@ def test_node_that_cannot_start_is_reported_with_its_log(tmp_path):
     assert result.error.startswith("node1 exited at start-up (")
     assert "DJANGO_DEBUG='maybe' is not a boolean" in result.error
     assert not result.unavailable
+
+
+def test_lab_counts_the_table_the_db_session_engine_writes():
+    """On PostgreSQL the lab counts scans of this table as the db strategy's commands."""
+    assert session_table() == SessionStore.get_model_class()._meta.db_table
