@@ -45,6 +45,17 @@ def port_open(host: str, port: int, timeout: float = 0.3) -> bool:
         return False
 
 
+def process_stop(process: subprocess.Popen[bytes], *, timeout: float = 10.0) -> None:
+    """Stop ``process`` with SIGTERM, SIGKILL if it lingers, and wait for it to exit."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 class EmbeddedRedis:
     """One redis-server process on 127.0.0.1, its files in ``directory``.
 
@@ -116,13 +127,7 @@ class EmbeddedRedis:
         """Stop the server (if it runs) and wait for it to exit."""
         if self.process is None:
             return
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        process_stop(self.process)
         self.process = None
 
     def __enter__(self) -> EmbeddedRedis:

@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from authsite.embedded_redis import free_port, port_open
+from authsite.embedded_redis import free_port, port_open, process_stop
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -126,13 +126,7 @@ class Gunicorn:
     def stop(self) -> None:
         """Stop gunicorn (TERM, then KILL after 10 s) and wait for it."""
         if self.process is not None:
-            if self.process.poll() is None:
-                self.process.terminate()
-                try:
-                    self.process.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    self.process.kill()
-                    self.process.wait()
+            process_stop(self.process)
             self.process = None
         if getattr(self, "_log", None) is not None:
             self._log.close()
