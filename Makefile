@@ -31,7 +31,7 @@ lint: $(VENV)/.installed-dev
 
 # mypy with django-stubs over the project's code (not yet part of lint: being brought to zero).
 typecheck: $(VENV)/.installed-dev
-	$(BIN)/mypy accounts authsite
+	$(BIN)/mypy accounts authsite lab
 
 # Not part of `make test`: fills a Redis with 100,000 sessions and prints timings.
 bench-sessions: $(VENV)/.installed-dev

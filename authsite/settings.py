@@ -52,6 +52,10 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    # The scale-out lab's commands (scalelab, authbench). It adds no model, and its
+    # middleware and URLs only on nodes started with AUTHSITE_NODE_NAME or
+    # AUTHSITE_LAB_BENCH.
+    "lab",
 ]
 
 MIDDLEWARE = [
@@ -394,7 +398,7 @@ AUTHSITE_SIGNUP_FORM_RATE = os.environ.get("AUTHSITE_THROTTLE_SIGNUP_FORM", "20/
 # Set by `manage.py scalelab` / `authbench` on each node it starts; empty otherwise.
 AUTHSITE_NODE_NAME = os.environ.get("AUTHSITE_NODE_NAME", "")
 if AUTHSITE_NODE_NAME:
-    MIDDLEWARE = ["authsite.lab.middleware.ServedByMiddleware", *MIDDLEWARE]
+    MIDDLEWARE = ["lab.middleware.ServedByMiddleware", *MIDDLEWARE]
 # `authbench` only: /lab/bench/api/... views and DRF's TokenAuthentication as the peer.
 AUTHSITE_LAB_BENCH = env_bool("AUTHSITE_LAB_BENCH", False)
 if AUTHSITE_LAB_BENCH:
