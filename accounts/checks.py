@@ -7,7 +7,7 @@ from django.core.cache import caches
 from django.core.checks import Error, Tags, Warning, register
 from redis.exceptions import ResponseError
 
-from accounts.rate_limits import rate_parse
+from accounts.security.rate_limits import rate_parse
 
 REDIS_BACKEND = "django_redis.cache.RedisCache"
 

@@ -183,7 +183,7 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     # django-axes decides before any other backend whether a (username, address) is
     # locked out.
-    "accounts.lockout.LockoutBackend",
+    "accounts.security.lockout.LockoutBackend",
     "accounts.backends.UsernameOrEmailBackend",
 ]
 LOGIN_URL = "login"
@@ -192,7 +192,7 @@ LOGOUT_REDIRECT_URL = "home"
 PASSWORD_RESET_TIMEOUT = 3600
 
 PASSWORD_HASHERS = [
-    "accounts.hashers.Argon2idPasswordHasher",
+    "accounts.security.passwords.Argon2idPasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
 ]
@@ -209,14 +209,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-    {"NAME": "accounts.validators.MaximumLengthValidator"},
+    {"NAME": "accounts.security.passwords.MaximumLengthValidator"},
 ]
 
 # --- HTTP security ----------------------------------------------------------------
 
 # How many reverse proxies in front of the site append to X-Forwarded-For. 0: the client
 # address is REMOTE_ADDR and X-Forwarded-For is ignored (it is the client's to forge).
-# accounts.client_ip reads it for sessions, lockout and throttles.
+# accounts.security.client_ip reads it for sessions, lockout and throttles.
 AUTHSITE_TRUSTED_PROXY_COUNT = env_int("AUTHSITE_TRUSTED_PROXY_COUNT", 0)
 
 # The site runs behind a TLS-terminating proxy that sets X-Forwarded-Proto.
@@ -375,9 +375,9 @@ AXES_COOLOFF_TIME = timedelta(seconds=env_int("AUTHSITE_LOGIN_COOLOFF", 15 * 60)
 # The lock runs out a fixed time after it started: more tries do not extend it.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "accounts.client_ip.client_ip"
-AXES_USERNAME_CALLABLE = "accounts.lockout.lockout_username"
-AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip.client_ip"
+AXES_USERNAME_CALLABLE = "accounts.security.lockout.lockout_username"
+AXES_LOCKOUT_CALLABLE = "accounts.security.lockout.lockout_response"
 AXES_VERBOSE = False
 # The cache handler keeps nothing in the database: no admin pages for empty tables.
 AXES_ENABLE_ADMIN = False
