@@ -1,6 +1,6 @@
 """System checks: configuration errors found before the site serves a request."""
 
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import caches
@@ -8,17 +8,9 @@ from django.core.checks import Error, Tags, Warning, register
 from redis.exceptions import ResponseError
 
 from accounts.security.rate_limits import rate_parse
+from accounts.security.redaction import redacted_url
 
 REDIS_BACKEND = "django_redis.cache.RedisCache"
-
-
-def redacted_url(url: str) -> str:
-    """The URL with any password replaced by ``***``, fit for a log line."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
-    return urlunsplit(parts._replace(netloc=netloc))
 
 
 @register(Tags.caches)

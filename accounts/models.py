@@ -1,11 +1,14 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.auth.validators import UnicodeUsernameValidator
-from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
+
+# The table of the database session strategies lives with their code; importing it
+# here is what makes Django load it with the app's models.
+from accounts.sessions.models import UserSession  # noqa: F401
 
 
 class UsernameValidator(UnicodeUsernameValidator):
@@ -91,23 +94,6 @@ class User(AbstractUser):
             secret=secret,
             algorithm="sha256",
         ).hexdigest()
-
-
-class UserSession(AbstractBaseSession):
-    """A database session (``db`` and ``cached_db`` strategies) with its user's id."""
-
-    user = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
-
-    class Meta(AbstractBaseSession.Meta):
-        db_table = "accounts_usersession"
-
-    @classmethod
-    def get_session_store_class(cls):
-        from accounts.sessions.backends.db import SessionStore
-
-        return SessionStore
 
 
 class AuthEvent(models.Model):
