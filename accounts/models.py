@@ -1,3 +1,5 @@
+from typing import Any, ClassVar, Self
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.db import models
@@ -41,7 +43,9 @@ class User(AbstractUser):
         _("tokens valid after"), null=True, blank=True, editable=False
     )
 
-    objects = UserManager()
+    objects: ClassVar[UserManager[Self]] = UserManager()
+    # Set by set_password() until the next save (Django; the stubs leave it out).
+    _password: str | None
 
     REQUIRED_FIELDS = ["email"]
 
@@ -67,7 +71,7 @@ class User(AbstractUser):
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email)
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if getattr(self, "_token_snapshot", False):
             raise RuntimeError(
                 "This user was built from the token cache; load it from the database "
@@ -83,11 +87,12 @@ class User(AbstractUser):
                 kwargs["update_fields"] = {*update_fields, "token_valid_after"}
         super().save(*args, **kwargs)
 
-    def _get_session_auth_hash(self, secret=None) -> str:
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
         # Django signs a session with a hash of the password hash; adding the revocation
         # time makes "sign out everywhere" end browser sessions without a store lookup.
         if self.token_valid_after is None:
-            return super()._get_session_auth_hash(secret=secret)
+            # The stubs leave out AbstractBaseUser._get_session_auth_hash.
+            return super()._get_session_auth_hash(secret=secret)  # type: ignore[misc]
         return salted_hmac(
             "accounts.User.get_session_auth_hash",
             f"{self.password}|{self.token_valid_after.isoformat()}",

@@ -47,7 +47,7 @@ class StrictCacheSessionStore(CacheSessionStore):
             # As Django: a key the cache refuses (memcached) resets the session.
             session_data = None
         if session_data is not None:
-            return session_data  # type: ignore[no-any-return]
+            return session_data
         self._session_key = None
         return {}
 

@@ -5,6 +5,8 @@ nothing to do; listing drops the user's expired rows on the way.
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.db.models import Avg, Count, QuerySet
 from django.db.models.functions import Length
 from django.utils import timezone
@@ -16,8 +18,10 @@ from accounts.sessions.models import UserSession
 
 def _indexed(row: UserSession) -> IndexedSession:
     data = row.get_decoded()
+    # Only rows with a user are listed (``_live``, or a filter on the user's id).
+    user_id = cast(int, row.user_id)
     return IndexedSession(
-        row.session_key, row.user_id, data, metadata.session_expires(data)
+        row.session_key, user_id, data, metadata.session_expires(data)
     )
 
 
