@@ -5,5 +5,5 @@ in the module or sub-package of ``strategies/`` named after it. ``base`` declare
 strategy and an index must do, ``index`` is the session index the rest of the site
 calls, ``cache`` the cache engine and index several strategies share, ``codec`` the
 byte encoding of the Redis store, ``models`` the table of the database strategies.
-Nothing here imports a page, the API or DRF.
+Nothing here may import a page, the API or DRF (an import-linter contract).
 """
