@@ -57,7 +57,7 @@ format: $(VENV)/.installed-dev
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis
 
-# The scale-out lab and the authentication benchmark (README: "Choosing a session strategy").
+# The scale-out lab and the authentication benchmark (docs/lab.md).
 lab: $(VENV)/.installed-dev
 	$(BIN)/python manage.py scalelab --matrix --out var/lab
 
