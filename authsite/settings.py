@@ -2,7 +2,7 @@
 
 With no variables set it runs for development (DEBUG on, SQLite under var/, Redis on
 127.0.0.1:6379). With DJANGO_DEBUG=0 it refuses to start without a real secret key and
-allowed hosts. README lists every variable with its default.
+allowed hosts. docs/configuration.md lists every variable with its default.
 """
 
 import os
@@ -96,6 +96,17 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite lets one writer in at a time. IMMEDIATE takes the write lock when a
+    # transaction begins, so a second writer waits on the busy timeout instead of
+    # failing when its read lock cannot be upgraded; WAL lets reads go on meanwhile.
+    # Options given in DATABASE_URL (``?timeout=1``) win.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: the default cache and, in its own database, the session store ----------
