@@ -93,7 +93,7 @@ def check_sessions_not_evicted(
                 f"Redis at {url} (cache {alias!r}) has maxmemory-policy {policy}: "
                 "it may evict session keys and sign users out.",
                 hint="Set maxmemory-policy noeviction on the Redis that holds "
-                "sessions (README, 'Keeping sessions in Redis').",
+                "sessions (docs/operations.md, 'Keeping sessions in Redis').",
                 id="authsite.W601",
             )
         ]

@@ -2,7 +2,7 @@
 
 With no variables set it runs for development (DEBUG on, SQLite under var/, Redis on
 127.0.0.1:6379). With DJANGO_DEBUG=0 it refuses to start without a real secret key and
-allowed hosts. README lists every variable with its default.
+allowed hosts. docs/configuration.md lists every variable with its default.
 
 Django reads this module; each part below assigns its settings by name, and a later
 part reads an earlier one's values by importing them:

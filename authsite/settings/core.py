@@ -93,6 +93,17 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite lets one writer in at a time. IMMEDIATE takes the write lock when a
+    # transaction begins, so a second writer waits on the busy timeout instead of
+    # failing when its read lock cannot be upgraded; WAL lets reads go on meanwhile.
+    # Options given in DATABASE_URL (``?timeout=1``) win.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Email ------------------------------------------------------------------------
