@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test system-deps lint typecheck format clean screenshots loadtest bench-sessions lab bench
+.PHONY: run test system-deps lint lint-strict typecheck format clean screenshots loadtest bench-sessions lab bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,11 @@ lint: $(VENV)/.installed-dev
 
 # mypy with django-stubs over the project's code (not yet part of lint: being brought to zero).
 typecheck: $(VENV)/.installed-dev
+	$(BIN)/mypy accounts authsite
+
+# The import-linter contracts (pyproject.toml) and mypy: to join `lint` once both pass.
+lint-strict: lint
+	$(BIN)/lint-imports
 	$(BIN)/mypy accounts authsite
 
 # Not part of `make test`: fills a Redis with 100,000 sessions and prints timings.

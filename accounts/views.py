@@ -18,8 +18,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import FormView, TemplateView
 
 from accounts import forms, selectors, services
-from accounts.client_ip import client_ip
-from accounts.rate_limits import rate_limit_spend
+from accounts.security.client_ip import client_ip
+from accounts.security.rate_limits import rate_limit_spend
 from accounts.sessions.index import session_index_key
 
 logger = logging.getLogger("authsite.accounts")

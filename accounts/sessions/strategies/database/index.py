@@ -5,25 +5,28 @@ nothing to do; listing drops the user's expired rows on the way.
 
 from __future__ import annotations
 
-from django.db.models import Avg, Count
+from typing import cast
+
+from django.db.models import Avg, Count, QuerySet
 from django.db.models.functions import Length
 from django.utils import timezone
 
 from accounts.sessions import metadata
 from accounts.sessions.base import IndexedSession, SessionIndex, StoreStats
+from accounts.sessions.models import UserSession
 
 
-def _indexed(row) -> IndexedSession:
+def _indexed(row: UserSession) -> IndexedSession:
     data = row.get_decoded()
+    # Only rows with a user are listed (``_live``, or a filter on the user's id).
+    user_id = cast(int, row.user_id)
     return IndexedSession(
-        row.session_key, row.user_id, data, metadata.session_expires(data)
+        row.session_key, user_id, data, metadata.session_expires(data)
     )
 
 
 class DatabaseSessionIndex(SessionIndex):
-    def _live(self):
-        from accounts.models import UserSession
-
+    def _live(self) -> QuerySet[UserSession]:
         return UserSession.objects.filter(
             user__isnull=False, expire_date__gt=timezone.now()
         )
@@ -38,8 +41,6 @@ class DatabaseSessionIndex(SessionIndex):
         """The engine's delete already removed the row."""
 
     def sessions(self, *, user_id: int) -> list[IndexedSession]:
-        from accounts.models import UserSession
-
         UserSession.objects.filter(
             user_id=user_id, expire_date__lte=timezone.now()
         ).delete()

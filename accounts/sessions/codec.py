@@ -1,4 +1,4 @@
-"""A compact encoding of session data for the Redis session store.
+"""The byte codec of the Redis session store: session data in as few bytes as it takes.
 
 Django's cache engine hands the session dict to django-redis, which pickles it: the
 long key names (``_auth_user_backend`` and friends), the backend's dotted path and the
@@ -162,8 +162,9 @@ def _positional_decode(value: bytes) -> dict[str, Any]:
     return data
 
 
-class CompactSessionSerializer:
-    """A django-redis serializer (``OPTIONS["SERIALIZER"]``) for the sessions alias."""
+class CompactSessionCodec:
+    """Session dicts to bytes and back: django-redis's ``OPTIONS["SERIALIZER"]`` of the
+    sessions alias."""
 
     def __init__(self, options: dict[str, Any] | None = None) -> None:
         self.options = options or {}

@@ -8,6 +8,8 @@ outage, so with Redis down the form answers 503 instead of running unlimited.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.cache import caches
 
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -30,7 +32,7 @@ def rate_limit_spend(*, scope: str, ident: str, rate: str | None) -> int:
     if not rate:
         return 0
     limit, window = rate_parse(rate)
-    cache = caches["default"]
+    cache: Any = caches["default"]  # django-redis's RedisCache (ttl): untyped
     key = f"ratelimit:{scope}:{ident}"
     for _attempt in range(2):
         # add() sets the counter and its expiry only when the window is new.

@@ -1,7 +1,7 @@
 import pytest
 from django.test import RequestFactory
 
-from accounts.client_ip import client_ip
+from accounts.security.client_ip import client_ip
 
 
 def request_from(remote="10.0.0.2", forwarded=None):

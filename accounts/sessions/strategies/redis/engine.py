@@ -1,18 +1,19 @@
 """The ``redis`` strategy's engine: the strict cache engine with short Redis keys.
 
-With the sessions alias's compact serializer (``accounts.sessions.serializers``) and
+With the sessions alias's compact codec (``accounts.sessions.codec``) and
 22-character session keys, a signed-in session with its index entry takes about 300
 bytes of Redis memory; ``manage.py sessionstats`` measures it.
 """
 
 import string
 import time
+from typing import Any
 
 from django.contrib.sessions.backends.base import CreateError, UpdateError
 from django.utils.crypto import get_random_string
 
 from accounts.sessions import metadata, timeouts
-from accounts.sessions.backends.cache import SessionStore as StrictCacheSessionStore
+from accounts.sessions.cache import StrictCacheSessionStore
 
 KEY_PREFIX = "s:"
 # 22 characters from 62 carry 131 random bits, more than Django's 32 from 36 need
@@ -31,7 +32,7 @@ class SessionStore(StrictCacheSessionStore):
             if not self.exists(session_key):
                 return session_key
 
-    def store_ttl(self, data: dict) -> int:
+    def store_ttl(self, data: dict[str, Any]) -> int:
         """Seconds Redis keeps the session: no longer than the server would honour it.
 
         Django keeps every session for SESSION_COOKIE_AGE (the absolute timeout); a
@@ -56,7 +57,7 @@ class SessionStore(StrictCacheSessionStore):
             raise CreateError
         return None
 
-    def store_write(self, data: dict, *, ttl: int, only_new: bool) -> bool:
+    def store_write(self, data: dict[str, Any], *, ttl: int, only_new: bool) -> bool:
         """Write the session; with ``only_new``, only if its key is free. True if written."""
         func = self._cache.add if only_new else self._cache.set
         return bool(func(self.cache_key, data, ttl))

@@ -1,34 +1,67 @@
-"""The session index in a Django cache without sorted sets (memcached, local memory):
-one key per user holding ``{session key: expiry}``.
+"""Sessions in a Django cache: the engine that never hides an outage, and the index for
+a cache without sorted sets. ``memcached`` and ``local`` use both; the ``redis`` engine
+builds on the first.
 
-Read-modify-write: two sign-ins of the same user in the same instant on two servers
-can lose one entry. That session still works and ends normally; it is only missing
-from the list until its user signs in again. memcached cannot enumerate keys, so this
-index cannot list every session for the admin (``can_list_all`` is False).
+Django's cache engine's ``load()`` treats every exception from the cache as "no
+session", so a store that is down would sign every user out silently. Here a lost
+connection propagates, and ServiceUnavailableMiddleware answers 503 instead.
+
+The index keeps one key per user holding ``{session key: expiry}``: read-modify-write,
+so two sign-ins of the same user in the same instant on two servers can lose one entry.
+That session still works and ends normally; it is only missing from the list until its
+user signs in again. memcached cannot enumerate keys, so this index cannot list every
+session for the admin (``can_list_all`` is False).
 """
 
 from __future__ import annotations
 
 import time
 from importlib import import_module
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.core.cache import caches
+from django.contrib.sessions.backends.cache import SessionStore as CacheSessionStore
+from django.core.cache import BaseCache, caches
 
 from accounts.sessions.base import IndexedSession, SessionIndex, StoreStats
+from accounts.sessions.errors import STORE_ERRORS
 
 USER_KEY = "u:{}"
 
 
+class StrictCacheSessionStore(CacheSessionStore):
+    """Django's cache session engine, except that a store outage raises."""
+
+    # Django's private attributes, which its type stubs leave out.
+    _cache: Any
+    if TYPE_CHECKING:
+
+        def _get_session(self, no_load: bool = False) -> dict[str, Any]: ...
+
+    def load(self) -> dict[str, Any]:
+        try:
+            session_data = self._cache.get(self.cache_key)
+        except STORE_ERRORS:
+            raise
+        except Exception:
+            # As Django: a key the cache refuses (memcached) resets the session.
+            session_data = None
+        if session_data is not None:
+            return session_data
+        self._session_key = None
+        return {}
+
+
 class CacheSessionIndex(SessionIndex):
+    """Each user's sessions as one cache entry ``{session key: expiry}``."""
+
     can_list_all = False
 
     def __init__(self, alias: str = "sessions") -> None:
         self.alias = alias
 
     @property
-    def cache(self) -> Any:
+    def cache(self) -> BaseCache:
         return caches[self.alias]
 
     def _read(self, user_id: int) -> dict[str, int]:
@@ -61,7 +94,9 @@ class CacheSessionIndex(SessionIndex):
         members = self._read(user_id)
         now = int(time.time())
         live = {key: expires for key, expires in members.items() if expires > now}
-        prefix = import_module(settings.SESSION_ENGINE).SessionStore.cache_key_prefix
+        prefix: str = import_module(
+            settings.SESSION_ENGINE
+        ).SessionStore.cache_key_prefix
         values = self.cache.get_many([prefix + key for key in live])
         found = [
             IndexedSession(key, user_id, values[prefix + key], expires)

@@ -21,7 +21,7 @@ from typing import Any
 
 from django.conf import settings
 
-from accounts.sessions.backends.redis import SessionStore as RedisSessionStore
+from accounts.sessions.strategies.redis.engine import SessionStore as RedisSessionStore
 
 logger = logging.getLogger("authsite.sessions")
 
@@ -48,7 +48,7 @@ class SessionStore(RedisSessionStore):
             )
         return replies
 
-    def store_write(self, data: dict, *, ttl: int, only_new: bool) -> bool:
+    def store_write(self, data: dict[str, Any], *, ttl: int, only_new: bool) -> bool:
         client = self._cache.client
         pipe = self._pipeline()
         pipe.set(

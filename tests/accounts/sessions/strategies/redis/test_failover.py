@@ -43,7 +43,7 @@ def sentinel_group(settings):
             "REDIS_SENTINEL_MASTER": MASTER,
         },
     )
-    values = strategy_settings("redis-sentinel", context)
+    values = strategy_settings("redis-sentinel", context).overrides()
     settings.CACHES = {**settings.CACHES, **values.pop("CACHES")}
     for name, value in values.items():
         setattr(settings, name, value)

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from accounts.sessions.serializers import CompactSessionSerializer
+from accounts.sessions.codec import CompactSessionCodec
 
 SIGNED_IN = {
     "_auth_user_id": "42",
@@ -44,19 +44,19 @@ SIGNED_IN = {
     ],
 )
 def test_every_session_survives_the_round_trip(data):
-    serializer = CompactSessionSerializer()
+    serializer = CompactSessionCodec()
 
     assert serializer.loads(serializer.dumps(data)) == data
 
 
 def test_signed_in_session_is_stored_in_under_100_bytes():
-    encoded = CompactSessionSerializer().dumps(SIGNED_IN)
+    encoded = CompactSessionCodec().dumps(SIGNED_IN)
 
     assert len(encoded) < 100
 
 
 def test_a_backend_no_longer_configured_signs_the_session_out(settings):
-    serializer = CompactSessionSerializer()
+    serializer = CompactSessionCodec()
     stored = serializer.dumps(SIGNED_IN)
     settings.AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 
@@ -64,7 +64,7 @@ def test_a_backend_no_longer_configured_signs_the_session_out(settings):
 
 
 def test_reordering_the_backends_keeps_each_session_with_its_backend(settings):
-    serializer = CompactSessionSerializer()
+    serializer = CompactSessionCodec()
     stored = serializer.dumps(SIGNED_IN)
     settings.AUTHENTICATION_BACKENDS = [
         "django.contrib.auth.backends.ModelBackend",

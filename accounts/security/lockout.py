@@ -30,7 +30,13 @@ class LockoutBackend(AxesStandaloneBackend):
     out, so it skips the check instead of failing as django-axes would.
     """
 
-    def authenticate(self, request, username=None, password=None, **kwargs):
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> Any:
         if request is None:
             return None
         return super().authenticate(request, username, password, **kwargs)

@@ -25,7 +25,7 @@ def cached_db_on_own_redis(settings):
     context = dataclasses.replace(
         settings.SESSION_STRATEGY_CONTEXT, redis_sessions_url=server.url
     )
-    values = strategy_settings("cached_db", context)
+    values = strategy_settings("cached_db", context).overrides()
     settings.CACHES = {**settings.CACHES, **values.pop("CACHES")}
     for name, value in values.items():
         setattr(settings, name, value)

@@ -5,11 +5,19 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
+from django.conf import settings
+from django.core.cache import caches
 from django.core.exceptions import ImproperlyConfigured
 
-from accounts.sessions.base import SessionIndex, SessionStrategy, StrategyContext
+from accounts.security.redaction import redacted_url
+from accounts.sessions.base import (
+    SessionIndex,
+    SessionStrategy,
+    StrategyContext,
+    StrategySettings,
+)
 
-SERIALIZER = "accounts.sessions.serializers.CompactSessionSerializer"
+CODEC = "accounts.sessions.codec.CompactSessionCodec"
 REDIS_BACKEND = "django_redis.cache.RedisCache"
 
 
@@ -21,55 +29,48 @@ def _with_db(url: str, db: str) -> str:
     return urlsplit(url)._replace(path=f"/{db}").geturl()
 
 
-def _redacted(url: str) -> str:
-    from accounts.checks import redacted_url
-
-    return redacted_url(url)
-
-
 class RedisStrategy(SessionStrategy):
     name = "redis"
     summary = "Sessions in Redis, apart from the app servers (django-redis)."
-    engine = "accounts.sessions.backends.redis"
+    engine = "accounts.sessions.strategies.redis.engine"
 
     def sessions_cache(self, context: StrategyContext) -> dict[str, Any]:
+        """CACHES["sessions"]: django-redis on the sessions URL, with the compact codec."""
         return {
             "BACKEND": REDIS_BACKEND,
             "LOCATION": context.redis_sessions_url,
             "KEY_PREFIX": context.key_prefix,
-            "OPTIONS": {**context.redis_options, "SERIALIZER": SERIALIZER},
+            "OPTIONS": {**context.redis_options, "SERIALIZER": CODEC},
         }
 
-    def django_settings(self, context: StrategyContext) -> dict[str, Any]:
-        return {
-            "SESSION_ENGINE": self.engine,
-            "SESSION_CACHE_ALIAS": "sessions",
-            "CACHES": {"sessions": self.sessions_cache(context)},
-        }
+    def django_settings(self, context: StrategyContext) -> StrategySettings:
+        return StrategySettings(
+            strategy=self.name,
+            session_engine=self.engine,
+            sessions_cache=self.sessions_cache(context),
+        )
 
     def index(self) -> SessionIndex:
-        from accounts.sessions.indexes.redis import RedisSessionIndex
+        from accounts.sessions.strategies.redis.index import RedisSessionIndex
 
         return RedisSessionIndex("sessions")
 
     def servers(self) -> list[tuple[str, bool]]:
         """(URL, write?) of every server the sessions alias talks to."""
-        from django.conf import settings
-
         location = settings.CACHES["sessions"]["LOCATION"]
         urls = [location] if isinstance(location, str) else list(location)
         return [(url, index == 0) for index, url in enumerate(urls)]
 
     def check(self) -> list[str]:
-        from django.core.cache import caches
-
-        client = caches["sessions"].client
+        cache: Any = caches["sessions"]  # django-redis's RedisCache: untyped
+        client = cache.client
         problems = []
         for index, (url, _) in enumerate(self.servers()):
             try:
                 client.connect(index).ping()
+            # Any failure to answer is the problem to report, whatever its type.
             except Exception as exc:
-                problems.append(f"Redis at {_redacted(url)} is unreachable: {exc}")
+                problems.append(f"Redis at {redacted_url(url)} is unreachable: {exc}")
         return problems
 
 
@@ -79,7 +80,7 @@ class ReplicatedRedisStrategy(RedisStrategy):
         "Sessions written to the Redis primary (REDIS_URL) and read from this "
         "node's replica (REDIS_REPLICA_URLS)."
     )
-    engine = "accounts.sessions.backends.replicated"
+    engine = "accounts.sessions.strategies.redis.replicated"
 
     def sessions_cache(self, context: StrategyContext) -> dict[str, Any]:
         replicas = [
@@ -101,18 +102,18 @@ class ReplicatedRedisStrategy(RedisStrategy):
             ],
         }
 
-    def django_settings(self, context: StrategyContext) -> dict[str, Any]:
-        django_settings = super().django_settings(context)
-        replicas = len(django_settings["CACHES"]["sessions"]["LOCATION"]) - 1
-        return {
-            **django_settings,
-            "AUTHSITE_REDIS_WAIT_REPLICAS": int(
+    def django_settings(self, context: StrategyContext) -> StrategySettings:
+        cache = self.sessions_cache(context)
+        replicas = len(cache["LOCATION"]) - 1
+        return StrategySettings(
+            strategy=self.name,
+            session_engine=self.engine,
+            sessions_cache=cache,
+            redis_wait_replicas=int(
                 context.env.get("AUTHSITE_REDIS_WAIT_REPLICAS") or replicas
             ),
-            "AUTHSITE_REDIS_WAIT_MS": int(
-                context.env.get("AUTHSITE_REDIS_WAIT_MS") or 100
-            ),
-        }
+            redis_wait_ms=int(context.env.get("AUTHSITE_REDIS_WAIT_MS") or 100),
+        )
 
 
 class SentinelRedisStrategy(RedisStrategy):
@@ -123,7 +124,7 @@ class SentinelRedisStrategy(RedisStrategy):
     )
     # Writes wait for a replica: Sentinel promotes the replica that has the most, so a
     # session answered as saved survives the primary's failure.
-    engine = "accounts.sessions.backends.replicated"
+    engine = "accounts.sessions.strategies.redis.replicated"
 
     def sentinels(self, context: StrategyContext) -> list[tuple[str, int]]:
         sentinels = []
@@ -154,7 +155,7 @@ class SentinelRedisStrategy(RedisStrategy):
             "LOCATION": [f"redis://{master}/{db}?is_master=1"],
             "OPTIONS": {
                 **context.redis_options,
-                "SERIALIZER": SERIALIZER,
+                "SERIALIZER": CODEC,
                 "CLIENT_CLASS": "django_redis.client.SentinelClient",
                 "CONNECTION_FACTORY": "django_redis.pool.SentinelConnectionFactory",
                 "SENTINELS": self.sentinels(context),
@@ -165,27 +166,26 @@ class SentinelRedisStrategy(RedisStrategy):
             },
         }
 
-    def django_settings(self, context: StrategyContext) -> dict[str, Any]:
-        return {
-            **super().django_settings(context),
+    def django_settings(self, context: StrategyContext) -> StrategySettings:
+        return StrategySettings(
+            strategy=self.name,
+            session_engine=self.engine,
+            sessions_cache=self.sessions_cache(context),
             # One is enough: WAIT covers the replica Sentinel would promote (the one
             # with the most data); asking for all would stall every write for
             # AUTHSITE_REDIS_WAIT_MS while one replica is down.
-            "AUTHSITE_REDIS_WAIT_REPLICAS": int(
+            redis_wait_replicas=int(
                 context.env.get("AUTHSITE_REDIS_WAIT_REPLICAS") or 1
             ),
-            "AUTHSITE_REDIS_WAIT_MS": int(
-                context.env.get("AUTHSITE_REDIS_WAIT_MS") or 100
-            ),
-        }
+            redis_wait_ms=int(context.env.get("AUTHSITE_REDIS_WAIT_MS") or 100),
+        )
 
     def check(self) -> list[str]:
-        from django.conf import settings
-        from django.core.cache import caches
-
         options = settings.CACHES["sessions"]["OPTIONS"]
+        cache: Any = caches["sessions"]  # django-redis's RedisCache: untyped
         try:
-            caches["sessions"].client.get_client(write=True).ping()
+            cache.client.get_client(write=True).ping()
+        # Any failure to answer is the problem to report, whatever its type.
         except Exception as exc:
             sentinels = ",".join(
                 f"{host}:{port}" for host, port in options["SENTINELS"]

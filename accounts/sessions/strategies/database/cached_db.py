@@ -1,20 +1,33 @@
-"""Django's cached_db engine on ``accounts.UserSession``, without hiding cache outages.
+"""The ``cached_db`` strategy's engine: Django's cached_db on ``UserSession``, without
+hiding cache outages.
 
 Django's version treats any cache error on read as a miss and only logs a failed cache
 write, so a revoked session could be served from a stale cache entry after an outage.
 Here a lost connection to the cache raises and the site answers 503.
 """
 
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.sessions.backends.cached_db import SessionStore as CachedDBStore
 from django.contrib.sessions.backends.db import SessionStore as DBStore
 
-from accounts.sessions.backends.db import UserSessionMixin
-from accounts.unavailable import STORE_ERRORS
+from accounts.sessions.errors import STORE_ERRORS
+from accounts.sessions.models import UserSession
+from accounts.sessions.strategies.database.db import UserSessionMixin
 
 
 class SessionStore(UserSessionMixin, CachedDBStore):
+    # Django's private attributes, which its type stubs leave out.
+    _cache: Any
+    if TYPE_CHECKING:
+
+        @property
+        def _session(self) -> dict[str, Any]: ...
+
+        def _get_session_from_db(self) -> UserSession | None: ...
+
     def load(self) -> dict[str, Any]:
         try:
             data = self._cache.get(self.cache_key)

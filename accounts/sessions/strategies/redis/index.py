@@ -1,4 +1,4 @@
-"""The session index in Redis: one sorted set per user, member = session key, score =
+"""The session index of the Redis strategies: one sorted set per user, member = session key, score =
 the time the server ends that session. Expired members are dropped lazily, whenever a
 user's set is read.
 """
@@ -32,6 +32,7 @@ class RedisSessionIndex(SessionIndex):
 
     @property
     def cache(self) -> Any:
+        # django-redis's RedisCache, whose client the index uses: untyped.
         return caches[self.alias]
 
     def client(self) -> Any:
@@ -42,7 +43,10 @@ class RedisSessionIndex(SessionIndex):
         return self.cache.make_key(USER_KEY.format(user_id))
 
     def session_prefix(self) -> str:
-        return import_module(settings.SESSION_ENGINE).SessionStore.cache_key_prefix
+        prefix: str = import_module(
+            settings.SESSION_ENGINE
+        ).SessionStore.cache_key_prefix
+        return prefix
 
     def add(self, *, user_id: int, session_key: str, expires: int) -> None:
         key = self.user_key(user_id)
@@ -68,7 +72,8 @@ class RedisSessionIndex(SessionIndex):
         """Session data for (user, key, expiry) members; also the members that vanished."""
         prefix = self.session_prefix()
         values = self.cache.get_many([prefix + key for _, key, _ in members])
-        found, gone = [], []
+        found: list[IndexedSession] = []
+        gone: list[tuple[int, str]] = []
         for user_id, key, expires in members:
             data = values.get(prefix + key)
             if data is None:
