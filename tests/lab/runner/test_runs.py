@@ -2,7 +2,7 @@
 
 import pytest
 
-from accounts.sessions.backends.db import SessionStore
+from accounts.sessions.strategies.database.db import SessionStore
 from lab.runner.runs import RunOptions, scalelab_run, session_table
 from lab.runner.strategies import LabStrategy
 
