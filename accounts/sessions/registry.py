@@ -27,6 +27,7 @@ STRATEGIES: dict[str, str] = {
     "signed_cookies": "accounts.sessions.strategies.cookies.SignedCookiesStrategy",
     "local": "accounts.sessions.strategies.local.LocalMemoryStrategy",
     "jwt": "accounts.sessions.strategies.jwt.JWTStrategy",
+    "redis-cluster": "accounts.sessions.strategies.redis_cluster.strategy.RedisClusterStrategy",
 }
 
 
