@@ -248,3 +248,17 @@ class RedisClusterServers:
         for node in self.nodes:
             node.stop()
         shutil.rmtree(self.directory, ignore_errors=True)
+
+
+class ClusterEnv:
+    """What ``tests.strategies.strategy_apply`` asks of its servers, for one cluster."""
+
+    def __init__(self, cluster: RedisClusterServers, **env: str) -> None:
+        self.cluster = cluster
+        self.env = env
+
+    def sessions_url_for(self, strategy: str) -> str | None:
+        return None
+
+    def env_for(self, strategy: str) -> dict[str, str]:
+        return {"REDIS_CLUSTER_NODES": self.cluster.location, **self.env}

@@ -20,13 +20,10 @@ def _node(host: str, port: int, timeout: float) -> redis.Redis:
 def _known_nodes_down(client: redis.Redis) -> list[str]:
     """Nodes the cluster itself flags as failing or cut off, from CLUSTER NODES."""
     down = []
-    for line in client.execute_command("CLUSTER NODES").decode().splitlines():
-        fields = line.split()
-        if len(fields) < 8:
-            continue
-        address, flags, link = fields[1].split("@")[0], fields[2], fields[7]
-        if "fail" in flags.split(",") or "fail?" in flags.split(",") or (
-            link == "disconnected" and "myself" not in flags.split(",")
+    for address, node in client.cluster("NODES").items():
+        flags = set(node["flags"].split(","))
+        if flags & {"fail", "fail?"} or (
+            not node["connected"] and "myself" not in flags
         ):
             down.append(address)
     return down
