@@ -212,7 +212,9 @@ class RedisClusterServers:
             "--cluster-yes",
         )  # fmt: skip
 
-    def slot_move(self, slot: int, source: EmbeddedRedis, target: EmbeddedRedis) -> None:
+    def slot_move(
+        self, slot: int, source: EmbeddedRedis, target: EmbeddedRedis
+    ) -> None:
         """Move one slot with its keys, as ``redis-cli --cluster reshard`` does."""
         src, dst = self.client(source), self.client(target)
         try:

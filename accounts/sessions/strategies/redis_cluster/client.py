@@ -164,7 +164,7 @@ class ClusterClient(DefaultClient):
         return 1 if self.read_from_replicas and not write else 0
 
     def connect(self, index: int = 0) -> Any:
-        factory: ClusterConnectionFactory = self.connection_factory  # type: ignore[assignment]
+        factory: ClusterConnectionFactory = self.connection_factory
         return factory.connect(self._server[index], replicas=index == 1)
 
     def get_many(

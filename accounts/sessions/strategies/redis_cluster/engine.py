@@ -50,7 +50,9 @@ class SessionStore(RedisSessionStore):
         return session_key_new(self._user_id())
 
     def exists(self, session_key: str | None) -> bool:
-        return bool(session_key) and session_name(session_key) in self._cache
+        if not session_key:
+            return False
+        return session_name(session_key) in self._cache
 
     def save(self, must_create: bool = False) -> None:
         if self.session_key is None:

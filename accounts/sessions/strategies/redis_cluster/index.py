@@ -28,6 +28,9 @@ from accounts.sessions.strategies.redis_cluster.keys import (
     user_tag,
     user_tags,
 )
+from accounts.sessions.strategies.redis_cluster.transaction import (
+    primary_transaction,
+)
 
 SCAN_COUNT = 500
 
@@ -61,26 +64,25 @@ class ClusterSessionIndex(SessionIndex):
         """The cluster's primaries, in a stable order (a page cursor counts them)."""
         return sorted(self.client().get_primaries(), key=lambda node: node.name)
 
-    def _write(self, key: str, *commands: tuple[str, tuple, dict]) -> None:
-        with cluster_errors():
-            pipe = self.client().pipeline(transaction=True)
-            for name, args, options in commands:
-                getattr(pipe, name)(key, *args, **options)
-            pipe.execute()
+    def _write(self, key: str, zadd: tuple[Any, ...]) -> None:
+        # Not redis-py's cluster transaction pipeline: it takes an ASK redirect for a
+        # MOVED one and gives up while the slot migrates.
+        primary_transaction(
+            self.client(),
+            slot_key=key,
+            commands=[
+                ("ZADD", key, *zadd),
+                ("EXPIRE", key, settings.AUTHSITE_SESSION_ABSOLUTE_TIMEOUT),
+            ],
+        )
 
     def add(self, *, user_id: int, session_key: str, expires: int) -> None:
-        self._write(
-            self.index_key(user_id=user_id, session_key=session_key),
-            ("zadd", ({session_key: expires},), {}),
-            ("expire", (settings.AUTHSITE_SESSION_ABSOLUTE_TIMEOUT,), {}),
-        )
+        key = self.index_key(user_id=user_id, session_key=session_key)
+        self._write(key, (expires, session_key))
 
     def touch(self, *, user_id: int, session_key: str, expires: int) -> None:
-        self._write(
-            self.index_key(user_id=user_id, session_key=session_key),
-            ("zadd", ({session_key: expires},), {"xx": True}),
-            ("expire", (settings.AUTHSITE_SESSION_ABSOLUTE_TIMEOUT,), {}),
-        )
+        key = self.index_key(user_id=user_id, session_key=session_key)
+        self._write(key, ("XX", expires, session_key))
 
     def remove(self, *, user_id: int, session_key: str) -> None:
         with cluster_errors():
@@ -144,9 +146,7 @@ class ClusterSessionIndex(SessionIndex):
                 pipe.zrangebyscore(user_key, now, "+inf", withscores=True)
             rows = pipe.execute() if user_keys else []
         return [
-            (member.decode(), int(score))
-            for found in rows
-            for member, score in found
+            (member.decode(), int(score)) for found in rows for member, score in found
         ]
 
     def page(

@@ -92,6 +92,6 @@ class RedisClusterStrategy(SessionStrategy):
             cluster_problems,
         )
 
-        config = settings.CACHES["sessions"]
+        config: dict[str, Any] = dict(settings.CACHES["sessions"])
         timeout = config["OPTIONS"].get("SOCKET_CONNECT_TIMEOUT") or 1.0
         return cluster_problems(config["LOCATION"], timeout=float(timeout))

@@ -285,7 +285,9 @@ def test_strategy_reads_from_replicas_only_when_asked(strategy):
     assert options(REDIS_CLUSTER_READ_FROM_REPLICAS="1")["READ_FROM_REPLICAS"] is True
 
 
-def test_session_loads_from_a_replica_when_reading_from_replicas(strategy, settings, user):
+def test_session_loads_from_a_replica_when_reading_from_replicas(
+    strategy, settings, user
+):
     config = settings.CACHES["sessions"]
     settings.CACHES = {
         **settings.CACHES,
