@@ -45,7 +45,7 @@ class ClusterUnavailable(RedisConnectionError):
     """The cluster cannot serve a key now: no primary for its slot, or no node answers.
 
     A ``ConnectionError`` so that every caller that turns a store outage into a 503
-    (``accounts.unavailable.STORE_ERRORS``) treats it as one, and the session engine
+    (``accounts.sessions.errors.STORE_ERRORS``) treats it as one, and the session engine
     never mistakes it for "no such session".
     """
 

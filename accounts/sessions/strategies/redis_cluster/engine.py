@@ -10,14 +10,14 @@ replica that has the session, so a session the site answered as saved survives i
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.base import CreateError, UpdateError
 
 from accounts.sessions import metadata, timeouts
-from accounts.sessions.backends.redis import SessionStore as RedisSessionStore
+from accounts.sessions.strategies.redis.engine import SessionStore as RedisSessionStore
 from accounts.sessions.strategies.redis_cluster.keys import (
     SESSION_PREFIX,
     index_name,
@@ -35,6 +35,9 @@ from accounts.sessions.strategies.redis_cluster.transaction import (
 class SessionStore(RedisSessionStore):
     # Only for anonymous keys; session_name() braces the tag of a signed-in key.
     cache_key_prefix = SESSION_PREFIX
+    if TYPE_CHECKING:
+        # Django's private method, which its type stubs leave out.
+        def _get_or_create_session_key(self) -> str: ...
 
     @property
     def cache_key(self) -> str:

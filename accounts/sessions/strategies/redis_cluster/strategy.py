@@ -6,9 +6,14 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
-from accounts.sessions.base import SessionIndex, SessionStrategy, StrategyContext
+from accounts.sessions.base import (
+    SessionIndex,
+    SessionStrategy,
+    StrategyContext,
+    StrategySettings,
+)
 
-SERIALIZER = "accounts.sessions.serializers.CompactSessionSerializer"
+CODEC = "accounts.sessions.codec.CompactSessionCodec"
 PACKAGE = "accounts.sessions.strategies.redis_cluster"
 TRUE = {"1", "true", "yes", "on"}
 
@@ -41,7 +46,7 @@ class RedisClusterStrategy(SessionStrategy):
         "sessions and index in one slot, writes acknowledged by a replica."
     )
 
-    def django_settings(self, context: StrategyContext) -> dict[str, Any]:
+    def django_settings(self, context: StrategyContext) -> StrategySettings:
         if "{" in context.key_prefix or "}" in context.key_prefix:
             # The prefix comes first in every key: braces there would become the
             # hash tag of every key and put all sessions in one slot.
@@ -50,33 +55,27 @@ class RedisClusterStrategy(SessionStrategy):
                 "AUTHSITE_SESSION_STRATEGY=redis-cluster."
             )
         replicas = context.env.get("REDIS_CLUSTER_READ_FROM_REPLICAS", "")
-        return {
-            "SESSION_ENGINE": f"{PACKAGE}.engine",
-            "SESSION_CACHE_ALIAS": "sessions",
-            "CACHES": {
-                "sessions": {
-                    "BACKEND": "django_redis.cache.RedisCache",
-                    "LOCATION": cluster_nodes(context),
-                    "KEY_PREFIX": context.key_prefix,
-                    "OPTIONS": {
-                        **context.redis_options,
-                        "CLIENT_CLASS": f"{PACKAGE}.client.ClusterClient",
-                        "CONNECTION_FACTORY": (
-                            f"{PACKAGE}.client.ClusterConnectionFactory"
-                        ),
-                        "SERIALIZER": SERIALIZER,
-                        "READ_FROM_REPLICAS": replicas.strip().lower() in TRUE,
-                    },
-                }
+        return StrategySettings(
+            strategy=self.name,
+            session_engine=f"{PACKAGE}.engine",
+            sessions_cache={
+                "BACKEND": "django_redis.cache.RedisCache",
+                "LOCATION": cluster_nodes(context),
+                "KEY_PREFIX": context.key_prefix,
+                "OPTIONS": {
+                    **context.redis_options,
+                    "CLIENT_CLASS": f"{PACKAGE}.client.ClusterClient",
+                    "CONNECTION_FACTORY": f"{PACKAGE}.client.ClusterConnectionFactory",
+                    "SERIALIZER": CODEC,
+                    "READ_FROM_REPLICAS": replicas.strip().lower() in TRUE,
+                },
             },
             # One replica: the one a failover promotes has every acknowledged write.
-            "AUTHSITE_REDIS_WAIT_REPLICAS": int(
+            redis_wait_replicas=int(
                 context.env.get("AUTHSITE_REDIS_WAIT_REPLICAS") or 1
             ),
-            "AUTHSITE_REDIS_WAIT_MS": int(
-                context.env.get("AUTHSITE_REDIS_WAIT_MS") or 100
-            ),
-        }
+            redis_wait_ms=int(context.env.get("AUTHSITE_REDIS_WAIT_MS") or 100),
+        )
 
     def index(self) -> SessionIndex:
         from accounts.sessions.strategies.redis_cluster.index import (

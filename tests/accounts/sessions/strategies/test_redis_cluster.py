@@ -279,7 +279,7 @@ def test_strategy_reads_from_replicas_only_when_asked(strategy):
         values = strategy_get("redis-cluster").django_settings(
             context(REDIS_CLUSTER_NODES="cache-0:7000", **env)
         )
-        return values["CACHES"]["sessions"]["OPTIONS"]
+        return values.sessions_cache["OPTIONS"]
 
     assert options()["READ_FROM_REPLICAS"] is False
     assert options(REDIS_CLUSTER_READ_FROM_REPLICAS="1")["READ_FROM_REPLICAS"] is True
