@@ -26,7 +26,7 @@ STRATEGIES: dict[str, str] = {
     "cached_db": "accounts.sessions.strategies.database.CachedDatabaseStrategy",
     "signed_cookies": "accounts.sessions.strategies.cookies.SignedCookiesStrategy",
     "local": "accounts.sessions.strategies.local.LocalMemoryStrategy",
-    "jwt": "accounts.sessions.strategies.jwt.JWTStrategy",
+    "jwt": "accounts.sessions.strategies.jwt.strategy.JWTStrategy",
 }
 
 

@@ -8,7 +8,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.api.keys import jwk_thumbprint, public_jwk
+from accounts.tokens.keys import jwk_thumbprint, public_jwk
 
 
 class Command(BaseCommand):

@@ -15,9 +15,9 @@ from django_redis import get_redis_connection
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 
-from accounts.api import cookies, keys
 from accounts.selectors import sessions_for_user
 from accounts.sessions import timeouts
+from accounts.tokens import cookies, keys
 from authsite.embedded_redis import EmbeddedRedis
 from tests.conftest import sign_in
 from tests.factories import PASSWORD

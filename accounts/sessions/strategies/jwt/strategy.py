@@ -1,9 +1,9 @@
-"""Stateless browser sessions: the access token is the session cookie (issue 4).
+"""Stateless browser sessions: the access token is the session cookie.
 
 The HTML sign-in issues a refresh token (the sign-in) and an access token (the session
 cookie, short-lived). A page view verifies the access token's signature and reads the
 user's Redis record once: the user snapshot, the revocation time and the live sign-ins
-(``accounts.sessions.tokens``). No session store is read or written.
+(``accounts.tokens.records``). No session store is read or written.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from accounts.sessions.base import SessionIndex, SessionStrategy, StrategyContext
+from accounts.tokens.cookies import access_cookie_name
 
 
 class JWTStrategy(SessionStrategy):
@@ -23,15 +24,15 @@ class JWTStrategy(SessionStrategy):
 
     def django_settings(self, context: StrategyContext) -> dict[str, Any]:
         return {
-            "SESSION_ENGINE": "accounts.sessions.backends.jwt",
-            # The session cookie is the API's access cookie (accounts.api.cookies).
-            "SESSION_COOKIE_NAME": "__Host-access"
-            if context.secure_cookies
-            else "access",
+            "SESSION_ENGINE": "accounts.sessions.strategies.jwt.engine",
+            # The session cookie is the access token's cookie, as in the API.
+            "SESSION_COOKIE_NAME": access_cookie_name(secure=context.secure_cookies),
         }
 
     def index(self) -> SessionIndex:
-        from accounts.sessions.indexes.tokens import TokenSessionIndex
+        # Imported when asked for: settings load this module before the apps are
+        # ready, and the index reaches the token models through accounts.tokens.
+        from accounts.sessions.strategies.jwt.index import TokenSessionIndex
 
         return TokenSessionIndex()
 
