@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.backends.base import SessionBase
 
 from accounts.models import AuthEvent, User
@@ -92,6 +94,8 @@ def token_user(*, payload: Mapping[str, Any]) -> User:
     return user
 
 
-def user_for_update(*, user: User) -> User:
+def user_for_update(*, user: AbstractBaseUser | AnonymousUser) -> User:
     """The database row of ``user`` (a token user is a partial, unsaveable copy)."""
+    if user.pk is None:
+        raise User.DoesNotExist
     return User.objects.get(pk=user.pk)

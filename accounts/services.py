@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.sessions.backends.base import SessionBase
 from django.db import transaction
 from django.http import HttpRequest
@@ -14,7 +13,7 @@ from django.utils.crypto import constant_time_compare
 
 from accounts import lockout
 from accounts.client_ip import client_ip
-from accounts.models import AuthEvent
+from accounts.models import AuthEvent, User
 from accounts.selectors import token_sign_in_rules, tokens_are_sessions
 from accounts.sessions import metadata, timeouts
 from accounts.sessions.base import IndexedSession
@@ -32,8 +31,6 @@ from accounts.sessions.strategies.jwt.sign_ins import sign_in_start_data
 from accounts.signals import session_ended, session_started
 from accounts.tokens import issue, records, revocation
 from accounts.tokens.issue import TokenPair
-
-User = get_user_model()
 
 
 @transaction.atomic

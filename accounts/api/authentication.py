@@ -15,6 +15,11 @@ from accounts.tokens.cookies import access_cookie_name, cookie_mode
 from accounts.tokens.errors import TokenRejected
 
 
+def _no_view(request: HttpRequest) -> HttpResponseBase:
+    # The CSRF check runs outside the middleware chain: there is no view to call.
+    return HttpResponseBase()
+
+
 class _CSRFCheck(CsrfViewMiddleware):
     def _reject(self, request: HttpRequest, reason: str) -> Any:
         # The reason, not Django's 403 page: DRF answers it as JSON.
@@ -23,7 +28,7 @@ class _CSRFCheck(CsrfViewMiddleware):
 
 def rejected(exc: TokenRejected) -> AuthenticationFailed:
     """The 401 answer for a token the token domain refused: its message and code."""
-    return AuthenticationFailed(exc.message, code=exc.code)
+    return AuthenticationFailed(str(exc.message), code=exc.code)
 
 
 class JWTAuthentication(authentication.JWTAuthentication):
@@ -40,7 +45,9 @@ class JWTAuthentication(authentication.JWTAuthentication):
         raw_token = self.get_raw_token(header) if header is not None else None
         from_cookie = False
         if raw_token is None and cookie_mode():
-            raw_token = request.COOKIES.get(access_cookie_name())
+            cookie = request.COOKIES.get(access_cookie_name())
+            # Bytes, as the header's token is: the token classes take either.
+            raw_token = cookie.encode() if cookie is not None else None
             from_cookie = raw_token is not None
         if raw_token is None:
             return None
@@ -57,8 +64,8 @@ class JWTAuthentication(authentication.JWTAuthentication):
             raise rejected(exc) from exc
 
     def enforce_csrf(self, request: Request | HttpRequest) -> None:
-        check = _CSRFCheck(lambda req: HttpResponseBase())
-        check.process_request(request)  # type: ignore[arg-type]
-        reason = check.process_view(request, None, (), {})  # type: ignore[arg-type]
+        check = _CSRFCheck(_no_view)
+        check.process_request(request)
+        reason = check.process_view(request, _no_view, (), {})
         if reason:
             raise exceptions.PermissionDenied(f"CSRF Failed: {reason}")

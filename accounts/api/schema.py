@@ -6,7 +6,7 @@ the site can give it, all JSON: ``{"detail", "code"}`` (see accounts.api.excepti
 or for 400 that or a map of field names to messages.
 """
 
-from typing import Any
+from typing import Any, Literal
 
 from drf_spectacular import openapi
 from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
@@ -77,7 +77,9 @@ class AutoSchema(openapi.AutoSchema):
             statuses.append(429)
         return sorted(statuses)
 
-    def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
+    def _get_response_bodies(
+        self, direction: Literal["request", "response"] = "response"
+    ) -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)
         if cookie_mode() and getattr(self.view, "answers_token_pair", False):
             # JWT_COOKIE=1: the tokens go in HttpOnly cookies, not in the body.

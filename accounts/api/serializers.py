@@ -33,7 +33,7 @@ def _password_field() -> serializers.CharField:
     )
 
 
-class StrictStringsMixin:
+class StrictStringsMixin(serializers.Serializer):
     """Refuse a number or boolean where a string belongs, with 400.
 
     DRF's CharField turns ``5`` into ``"5"``; a client that sends the wrong type has a
@@ -62,6 +62,19 @@ class StrictStringsMixin:
         return value
 
 
+def _email_unused(value: str, *, user: Any) -> str:
+    """The normalised address, unless another user than ``user`` has it already."""
+    email = User.objects.normalize_email(value)
+    others = User.objects.filter(email__iexact=email)
+    if user is not None:
+        others = others.exclude(pk=user.pk)
+    if others.exists():
+        raise serializers.ValidationError(
+            _("A user with that email address already exists."), code="unique"
+        )
+    return email
+
+
 class UserSerializer(StrictStringsMixin, serializers.ModelSerializer):
     class Meta:
         model = User
@@ -69,15 +82,7 @@ class UserSerializer(StrictStringsMixin, serializers.ModelSerializer):
         read_only_fields = ("id", "username", "date_joined")
 
     def validate_email(self, value: str) -> str:
-        email = User.objects.normalize_email(value)
-        others = User.objects.filter(email__iexact=email)
-        if self.instance is not None:
-            others = others.exclude(pk=self.instance.pk)
-        if others.exists():
-            raise serializers.ValidationError(
-                _("A user with that email address already exists."), code="unique"
-            )
-        return email
+        return _email_unused(value, user=self.instance)
 
     def update(self, instance, validated_data):
         fields = {
@@ -100,7 +105,7 @@ class RegisterSerializer(StrictStringsMixin, serializers.Serializer):
         return value
 
     def validate_email(self, value: str) -> str:
-        return UserSerializer.validate_email(self, value)
+        return _email_unused(value, user=None)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         candidate = User(username=attrs["username"], email=attrs["email"])
@@ -126,7 +131,7 @@ class PasswordChangeSerializer(StrictStringsMixin, serializers.Serializer):
     new_password = _password_field()
 
     def validate_old_password(self, value: str) -> str:
-        if not self.instance.check_password(value):
+        if self.instance is None or not self.instance.check_password(value):
             raise serializers.ValidationError(
                 _("Your old password was entered incorrectly."),
                 code="password_incorrect",

@@ -2,11 +2,11 @@
 
 from typing import Any
 
-from django.core.cache import caches
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.urls import Resolver404, resolve
 from django.views.decorators.csrf import csrf_exempt
+from django_redis import get_redis_connection
 from drf_spectacular.utils import extend_schema, inline_serializer
 from drf_spectacular.views import SpectacularSwaggerView
 from rest_framework import generics, permissions, serializers, status
@@ -206,7 +206,7 @@ class HealthView(APIView):
     def _redis() -> str:
         try:
             for alias in ("default", "sessions"):
-                caches[alias].client.get_client(write=True).ping()
+                get_redis_connection(alias, write=True).ping()
         except SERVICE_ERRORS:
             return "unavailable"
         return "ok"

@@ -9,7 +9,7 @@ JWT_LEEWAY seconds of clock skew.
 import re
 from datetime import datetime, timedelta
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 import jwt
 from django.conf import settings
@@ -122,7 +122,9 @@ class AccessToken(KeyedTokenMixin, tokens.AccessToken):
         return timedelta(seconds=settings.JWT_ACCESS_TOKEN_LIFETIME)
 
 
-class RefreshToken(KeyedTokenMixin, tokens.RefreshToken):
+# SimpleJWT's annotations disagree between its own BlacklistMixin.for_user and
+# Token.for_user (generic in the token type); the classes work together at run time.
+class RefreshToken(KeyedTokenMixin, tokens.RefreshToken):  # type: ignore[misc]
     access_token_class = AccessToken
 
     @property
@@ -131,7 +133,9 @@ class RefreshToken(KeyedTokenMixin, tokens.RefreshToken):
 
     @property
     def access_token(self) -> AccessToken:
-        access = super().access_token
+        # access_token_class above makes this our AccessToken; SimpleJWT's annotation
+        # names its own.
+        access = cast(AccessToken, super().access_token)
         # OpenID's "sid": the refresh token (the sign-in) this access token came from.
         access["sid"] = self.payload["jti"]
         return access
@@ -151,7 +155,8 @@ def user_id_from_claim(sub: Any) -> int:
 def access_token_read(raw: str) -> AccessToken:
     """The verified access token ``raw``; raise TokenInvalid for anything else."""
     try:
-        return AccessToken(raw)
+        # SimpleJWT annotates the argument as a Token; it takes the encoded string.
+        return AccessToken(raw)  # type: ignore[arg-type]
     except TokenError as exc:
         raise TokenInvalid(exc.args[0]) from exc
 
@@ -159,7 +164,7 @@ def access_token_read(raw: str) -> AccessToken:
 def refresh_token_read(raw: str) -> RefreshToken:
     """The verified, not blacklisted refresh token ``raw``; else raise TokenInvalid."""
     try:
-        return RefreshToken(raw)
+        return RefreshToken(raw)  # type: ignore[arg-type]  # as above
     except TokenError as exc:
         raise TokenInvalid(exc.args[0]) from exc
 
@@ -171,7 +176,7 @@ def issued_token_read(raw: str) -> UntypedToken:
     never vouches for a token no endpoint would accept.
     """
     try:
-        token = UntypedToken(raw)
+        token = UntypedToken(raw)  # type: ignore[arg-type]  # as above
     except TokenError as exc:
         raise TokenInvalid(exc.args[0]) from exc
     if token.get("token_type") not in ISSUED_TOKEN_TYPES:

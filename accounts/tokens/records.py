@@ -119,7 +119,8 @@ def _snapshot_from_user(user: Any) -> dict[str, str]:
 
 
 def _user_from_snapshot(user_id: int, data: Mapping[str, str]) -> Any:
-    user = get_user_model()(
+    # Any: a partial copy of the user that carries two attributes the model lacks.
+    user: Any = get_user_model()(
         id=user_id,
         username=data["username"],
         email=data["email"],

@@ -35,6 +35,7 @@ class Command(BaseCommand):
         if algorithm is None:
             configured = settings.JWT_ALGORITHM
             algorithm = configured if configured in ("RS256", "ES256") else "RS256"
+        private_key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
         if algorithm == "RS256":
             private_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         else:

@@ -13,7 +13,7 @@ keeps, stays in a signed cookie as with Django's ``signed_cookies`` engine.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeGuard
 
 from django.conf import settings
 from django.contrib.sessions.backends import signed_cookies
@@ -28,7 +28,7 @@ AUTH_KEYS = ("_auth_user_id", "_auth_user_backend", "_auth_user_hash")
 REFRESH_COOKIE_PATH = "/"
 
 
-def _is_token(key: str | None) -> bool:
+def _is_token(key: str | None) -> TypeGuard[str]:
     return key is not None and key.count(".") == 2
 
 
@@ -90,7 +90,8 @@ class SessionStore(signed_cookies.SessionStore):
             and not hasattr(self, "_session_cache")
         ):
             self._session_cache = self.load()
-        return super()._get_session(no_load)
+        # django-stubs leaves SessionBase._get_session out of its SessionBase.
+        return super()._get_session(no_load)  # type: ignore[misc]
 
     _session = property(_get_session)
 

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django_redis import get_redis_connection
+
 from accounts.sessions.base import SessionIndex, SessionStrategy, StrategyContext
 from accounts.tokens.cookies import access_cookie_name
 
@@ -37,15 +40,12 @@ class JWTStrategy(SessionStrategy):
         return TokenSessionIndex()
 
     def check(self) -> list[str]:
-        from django_redis import get_redis_connection
-
+        # Imported when asked for, as the index is: settings load this module.
         from accounts.checks import redacted_url
 
         try:
             get_redis_connection("default").ping()
-        except Exception as exc:
-            from django.conf import settings
-
-            url = redacted_url(settings.CACHES["default"]["LOCATION"])
+        except Exception as exc:  # any failure to reach Redis is the one finding
+            url = redacted_url(str(settings.CACHES["default"]["LOCATION"]))
             return [f"Redis at {url} is unreachable: {exc}"]
         return []
