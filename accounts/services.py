@@ -11,9 +11,9 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils.crypto import constant_time_compare
 
-from accounts import lockout
-from accounts.client_ip import client_ip
 from accounts.models import AuthEvent, User
+from accounts.security import lockout
+from accounts.security.client_ip import client_ip
 from accounts.selectors import token_sign_in_rules, tokens_are_sessions
 from accounts.sessions import metadata, timeouts
 from accounts.sessions.base import IndexedSession
@@ -169,7 +169,11 @@ def sessions_limit_apply(*, user: User, current_session_key: str | None) -> int:
         return 0
     others = sorted(
         (s for s in live if s.key != current_session_key),
-        key=lambda s: (timeouts.last_seen(s.data), s.data.get(timeouts.STARTED_KEY, 0)),
+        # The index's copy of the session data: last seen, then signed in, as numbers.
+        key=lambda s: (
+            s.data.get(timeouts.SEEN_KEY, 0),
+            s.data.get(timeouts.STARTED_KEY, 0),
+        ),
     )
     return _sessions_end(
         user=user, sessions=others[: len(live) - limit], kind=AuthEvent.Kind.LIMIT

@@ -14,9 +14,10 @@ from rest_framework import serializers
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework_simplejwt import serializers as jwt_serializers
 
-from accounts import lockout, selectors, services
+from accounts import selectors, services
 from accounts.api.authentication import rejected
 from accounts.models import UsernameValidator
+from accounts.security import lockout
 from accounts.tokens import claims, revocation
 from accounts.tokens.cookies import cookie_mode, refresh_cookie_name
 from accounts.tokens.errors import TokenInvalid, TokenRejected

@@ -30,6 +30,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import caches
 from django_redis import get_redis_connection
+from django_redis.exceptions import ConnectionInterrupted
 
 from accounts.tokens.claims import user_id_from_claim
 from accounts.tokens.errors import (
@@ -38,9 +39,18 @@ from accounts.tokens.errors import (
     UserInactive,
     UserNotFound,
 )
-from accounts.unavailable import STORE_ERRORS
 
 logger = logging.getLogger("authsite.api")
+
+# Redis unreachable or too slow (django-redis wraps most failures in
+# ConnectionInterrupted). The site answers these with 503 (accounts.unavailable).
+REDIS_ERRORS: tuple[type[BaseException], ...] = (
+    redis.exceptions.ConnectionError,
+    redis.exceptions.TimeoutError,
+    ConnectionInterrupted,
+    ConnectionError,
+    TimeoutError,
+)
 
 CACHE_ALIAS = "default"
 # A snapshot lives as long as an access token may need it; dropped on every change.
@@ -178,7 +188,7 @@ def snapshot_refill(
             pipe.execute()
     except redis.WatchError:
         logger.info("user %s changed while being cached; not cached", user_id)
-    except STORE_ERRORS as exc:
+    except REDIS_ERRORS as exc:
         logger.warning("token user cache not written: %s", exc)
     return data if data is not None else snapshot()
 
@@ -215,7 +225,7 @@ def token_sign_in(
     try:
         client = _client()
         data = record_decode(client.hgetall(record_key(user_id)))
-    except STORE_ERRORS as exc:
+    except REDIS_ERRORS as exc:
         if sign_ins is not None:
             raise  # the live sign-ins are only in Redis: 503, not a guess
         client = None

@@ -8,12 +8,16 @@ user's Redis record once: the user snapshot, the revocation time and the live si
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django_redis import get_redis_connection
 
-from accounts.sessions.base import SessionIndex, SessionStrategy, StrategyContext
+from accounts.security.redaction import redacted_url
+from accounts.sessions.base import (
+    SessionIndex,
+    SessionStrategy,
+    StrategyContext,
+    StrategySettings,
+)
 from accounts.tokens.cookies import access_cookie_name
 
 
@@ -25,12 +29,13 @@ class JWTStrategy(SessionStrategy):
     )
     tokens_are_sessions = True
 
-    def django_settings(self, context: StrategyContext) -> dict[str, Any]:
-        return {
-            "SESSION_ENGINE": "accounts.sessions.strategies.jwt.engine",
+    def django_settings(self, context: StrategyContext) -> StrategySettings:
+        return StrategySettings(
+            strategy=self.name,
+            session_engine="accounts.sessions.strategies.jwt.engine",
             # The session cookie is the access token's cookie, as in the API.
-            "SESSION_COOKIE_NAME": access_cookie_name(secure=context.secure_cookies),
-        }
+            session_cookie_name=access_cookie_name(secure=context.secure_cookies),
+        )
 
     def index(self) -> SessionIndex:
         # Imported when asked for: settings load this module before the apps are
@@ -40,9 +45,6 @@ class JWTStrategy(SessionStrategy):
         return TokenSessionIndex()
 
     def check(self) -> list[str]:
-        # Imported when asked for, as the index is: settings load this module.
-        from accounts.checks import redacted_url
-
         try:
             get_redis_connection("default").ping()
         except Exception as exc:  # any failure to reach Redis is the one finding
