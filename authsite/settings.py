@@ -60,11 +60,16 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "accounts.middleware.ServiceUnavailableMiddleware",
     "accounts.middleware.SessionMiddleware",
+    # After the session, before CommonMiddleware (Django's documented place).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.SessionUserMiddleware",
     "accounts.middleware.SessionTimeoutMiddleware",
+    # Once the user is known: their language and theme, then the 405 page.
+    "accounts.preferences.PreferencesMiddleware",
+    "accounts.error_pages.MethodNotAllowedPageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so that it sees the lockout flag that the login view's authenticate() set.
@@ -283,10 +288,24 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
-LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
-USE_I18N = True
 USE_TZ = True
+
+# --- Languages --------------------------------------------------------------------
+
+USE_I18N = True
+LANGUAGE_CODE = "en"
+# Each language named in itself: the switcher offers it to someone who reads it.
+LANGUAGES = [("en", "English"), ("ko", "한국어")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# A choice made with the switcher, for visitors who are not signed in (a signed-in
+# user's choice is kept on the account). Same rules as the session cookie.
+LANGUAGE_COOKIE_NAME = "__Host-language" if SESSION_COOKIE_SECURE else "language"
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+CSRF_FAILURE_VIEW = "accounts.error_pages.csrf_failure"
 
 LOGGING = {
     "version": 1,
@@ -377,7 +396,7 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "accounts.client_ip.client_ip"
 AXES_USERNAME_CALLABLE = "accounts.lockout.lockout_username"
-AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_LOCKOUT_CALLABLE = "accounts.error_pages.lockout_page"
 AXES_VERBOSE = False
 # The cache handler keeps nothing in the database: no admin pages for empty tables.
 AXES_ENABLE_ADMIN = False
