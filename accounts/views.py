@@ -1,12 +1,13 @@
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
@@ -125,17 +126,17 @@ class LogoutView(auth_views.LogoutView):
 
     http_method_names = ["get", "post", "options"]
 
-    def get(self, request, *args, **kwargs):
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         return render(request, "registration/logout_confirm.html")
 
-    def post(self, request, *args, **kwargs):
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = super().post(request, *args, **kwargs)
         messages.success(request, _("You are signed out."))
         return response
 
 
 @require_POST
-def language_set(request):
+def language_set(request: HttpRequest) -> HttpResponse:
     """Django's set_language (cookie, redirect to ``next``), kept on the account too."""
     response = i18n_views.set_language(request)
     language = request.POST.get("language", "")
@@ -145,7 +146,7 @@ def language_set(request):
 
 
 @require_POST
-def theme_set(request):
+def theme_set(request: HttpRequest) -> HttpResponse:
     """Light or dark pages (empty: as the browser prefers), for this device and the
     account when signed in."""
     theme = request.POST.get("theme", "")
