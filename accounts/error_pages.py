@@ -15,7 +15,7 @@ from django.template import loader
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from accounts import lockout
+from accounts.security import lockout
 
 
 def _is_api(request: HttpRequest) -> bool:
@@ -64,11 +64,11 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 
 def throttled_page(
-    request: HttpRequest, *, wait: int, lockout: bool = False
+    request: HttpRequest, *, wait: int, sign_in_locked: bool = False
 ) -> HttpResponse:
-    """429 with the wait in minutes and in Retry-After; ``lockout``: failed sign-ins."""
+    """429 with the wait in minutes and in Retry-After; ``sign_in_locked``: failed sign-ins."""
     minutes = max(1, -(-wait // 60))
-    context = {"minutes": minutes, "lockout": lockout}
+    context = {"minutes": minutes, "lockout": sign_in_locked}
     response = render(request, "429.html", context, status=429)
     response["Retry-After"] = str(wait)
     return response
@@ -84,7 +84,7 @@ def lockout_page(
     if _is_api(request) or request.path == reverse("login"):
         return lockout.lockout_response(request, original_response, credentials)
     wait = lockout.seconds_left(request, credentials)
-    return throttled_page(request, wait=wait, lockout=True)
+    return throttled_page(request, wait=wait, sign_in_locked=True)
 
 
 class MethodNotAllowedPageMiddleware:

@@ -6,7 +6,7 @@ from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from accounts import lockout
+from accounts.security import lockout
 
 User = get_user_model()
 

@@ -21,9 +21,9 @@ from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
 
 from accounts import forms, preferences, selectors, services
-from accounts.client_ip import client_ip
 from accounts.models import Theme
-from accounts.rate_limits import rate_limit_spend
+from accounts.security.client_ip import client_ip
+from accounts.security.rate_limits import rate_limit_spend
 from accounts.sessions.index import session_index_key
 
 logger = logging.getLogger("authsite.accounts")
@@ -54,8 +54,8 @@ class SignupView(FormView):
 
     def post(self, request, *args, **kwargs):
         # The form says when a username or email address is taken, so each attempt
-        # can test one address: a per-address limit makes that slow (README, known
-        # gaps). Counted before validation, so a refused attempt asks nothing of the
+        # can test one address: a per-address limit makes that slow (docs/security.md,
+        # known gaps). Counted before validation, so a refused attempt asks nothing of the
         # database and its answer says nothing about the address.
         wait = rate_limit_spend(
             scope="signup",

@@ -24,7 +24,7 @@ def strategy_apply(name: str, settings_fixture, servers: Servers) -> None:
         # Cookie names follow SESSION_COOKIE_SECURE, as accounts.api.cookies does.
         secure_cookies=settings_fixture.SESSION_COOKIE_SECURE,
     )
-    values = strategy_settings(name, context)
+    values = strategy_settings(name, context).overrides()
     settings_fixture.CACHES = {**settings_fixture.CACHES, **values.pop("CACHES", {})}
     for setting, value in values.items():
         setattr(settings_fixture, setting, value)

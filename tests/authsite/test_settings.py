@@ -52,3 +52,28 @@ def test_hsts_and_secure_cookies_when_debug_is_off(client, user, settings):
 
     assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
     assert response.cookies[settings.SESSION_COOKIE_NAME]["secure"] is True
+
+
+def test_importing_the_settings_creates_no_folder(tmp_path):
+    var_dir = tmp_path / "var"
+
+    result = subprocess.run(
+        [sys.executable, "-c", "import authsite.settings"],
+        cwd=settings.BASE_DIR,
+        env={"PATH": "/usr/bin:/bin", "AUTHSITE_VAR_DIR": str(var_dir)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert not var_dir.exists()
+
+
+def test_start_up_creates_the_var_and_static_folders(tmp_path):
+    var_dir = tmp_path / "var"
+
+    result = manage("check", AUTHSITE_VAR_DIR=str(var_dir))
+
+    assert result.returncode == 0, result.stderr
+    assert (var_dir / "static").is_dir()

@@ -29,7 +29,7 @@ def production_redis(settings, servers):
         redis_sessions_url=primary.url[:-1] + "1",
         key_prefix="authsite",
     )
-    values = strategy_settings("redis", context)
+    values = strategy_settings("redis", context).overrides()
     settings.CACHES = {**settings.CACHES, **values.pop("CACHES")}
     for name, value in values.items():
         setattr(settings, name, value)
