@@ -20,4 +20,4 @@ handler500 = "accounts.error_pages.server_error"
 
 # `manage.py authbench` nodes only (AUTHSITE_LAB_BENCH=1).
 if settings.AUTHSITE_LAB_BENCH:
-    urlpatterns += [path("lab/bench/", include("authsite.lab.bench_urls"))]
+    urlpatterns += [path("lab/bench/", include("lab.bench_urls"))]

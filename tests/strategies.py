@@ -34,7 +34,7 @@ def strategy_cleanup(name: str, servers: Servers) -> None:
     """Forget what a test stored outside the run's shared, prefix-cleaned Redis."""
     if name == "local":
         caches["sessions"].clear()
-    elif servers.sessions_url_for(name) or name == "memcached":
+    elif servers.sessions_url_for(name) or name in {"memcached", "redis-cluster"}:
         servers.flush()
 
 

@@ -28,6 +28,7 @@ STRATEGIES: dict[str, str] = {
     "signed_cookies": "accounts.sessions.strategies.signed_cookies.SignedCookiesStrategy",
     "local": "accounts.sessions.strategies.local.LocalMemoryStrategy",
     "jwt": "accounts.sessions.strategies.jwt.JWTStrategy",
+    "redis-cluster": "accounts.sessions.strategies.redis_cluster.strategy.RedisClusterStrategy",
 }
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from lab.runner.processes import LabError
+
 # Services a strategy can ask for. "cache" (the default cache: throttles, revocation
 # data) and "sessions" (a Redis of its own, so that session-store traffic is measured
 # apart from everything else) are started for every run.
@@ -71,7 +73,7 @@ STRATEGIES: dict[str, LabStrategy] = {
     )
 }
 
-# The comparison the issue asks for: (strategy, balancer) rows x node counts.
+# The comparison README reports: (strategy, balancer) rows x node counts.
 MATRIX_ROWS: tuple[tuple[str, str], ...] = (
     ("local", "round-robin"),
     ("local", "sticky"),
@@ -87,9 +89,53 @@ BALANCERS = ("round-robin", "sticky", "hash")
 
 
 def strategy_get(*, name: str) -> LabStrategy:
-    """Return the lab entry for ``name``; raise ValueError listing the valid names."""
+    """Return the lab entry for ``name``; raise LabError listing the valid names."""
     try:
         return STRATEGIES[name]
     except KeyError:
         valid = ", ".join(STRATEGIES)
-        raise ValueError(f"unknown strategy {name!r}; valid: {valid}") from None
+        raise LabError(f"unknown strategy {name!r}; valid: {valid}") from None
+
+
+def matrix_rows_parse(text: str, *, balancer: str) -> tuple[tuple[str, str], ...]:
+    """Read ``strategy[:balancer],...``; a row without ``:balancer`` takes ``balancer``.
+
+    Raise LabError naming the first row that is not a known strategy and balancer.
+    """
+    rows = []
+    for item in (part.strip() for part in text.split(",")):
+        if not item:
+            continue
+        name, colon, chosen = (part.strip() for part in item.partition(":"))
+        if name not in STRATEGIES:
+            valid = ", ".join(STRATEGIES)
+            raise LabError(
+                f"matrix row {item!r}: unknown strategy {name!r}; valid: {valid}"
+            )
+        if colon and chosen not in BALANCERS:
+            valid = ", ".join(BALANCERS)
+            raise LabError(
+                f"matrix row {item!r}: unknown balancer {chosen!r}; valid: {valid}"
+            )
+        rows.append((name, chosen if colon else balancer))
+    if not rows:
+        raise LabError("the matrix rows name no strategy")
+    return tuple(rows)
+
+
+def matrix_nodes_parse(text: str) -> tuple[int, ...]:
+    """Read node counts such as ``1,2,4``; raise LabError naming one that is not >= 1."""
+    counts = []
+    for item in (part.strip() for part in text.split(",")):
+        if not item:
+            continue
+        try:
+            count = int(item)
+        except ValueError:
+            count = 0
+        if count < 1:
+            raise LabError(f"matrix node count {item!r} is not a whole number >= 1")
+        counts.append(count)
+    if not counts:
+        raise LabError("the matrix node counts name no number")
+    return tuple(counts)

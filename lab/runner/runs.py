@@ -8,12 +8,14 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from authsite.lab import strategies as lab
-from authsite.lab.cluster import Cluster, StrategyUnavailable, base_env, cluster_start
-from authsite.lab.database import LabDatabase, database_ready
-from authsite.lab.load import BROWSER, EQUAL, LoadPlan, LoadTally, load_run
-from authsite.lab.metrics import StoreCounters, percentile, postgres_table_counters
-from authsite.lab.processes import LabError, Processes
+from django.apps import apps
+
+from lab.runner import strategies as lab
+from lab.runner.cluster import Cluster, base_env, cluster_start
+from lab.runner.database import LabDatabase, database_ready
+from lab.runner.load import BROWSER, EQUAL, LoadPlan, LoadTally, load_run
+from lab.runner.metrics import StoreCounters, percentile, postgres_table_counters
+from lab.runner.processes import LabError, Processes
 
 
 @dataclass
@@ -55,8 +57,6 @@ class RunResult:
     seconds: float | None = None
     database: str = ""
     error: str | None = None
-    # True when the build lacks the strategy (its issue is not merged yet).
-    unavailable: bool = False
     error_samples: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict[str, object]:
@@ -100,9 +100,8 @@ class Counters:
 
 def session_table() -> str:
     """The table the project's database sessions live in (not Django's django_session)."""
-    from accounts.models import UserSession
-
-    return UserSession._meta.db_table
+    # By app label: the lab does not depend on which module defines the model.
+    return apps.get_model("accounts", "UserSession")._meta.db_table
 
 
 # PostgreSQL 15 publishes a backend's table counts at most once a second while it is
@@ -121,8 +120,8 @@ def scalelab_run(
 ) -> RunResult:
     """Start everything for one run, drive the users, stop everything; return figures.
 
-    A strategy this build lacks, or a server that does not start, gives a result with
-    ``error`` set. KeyboardInterrupt stops the servers and propagates. ``strategy``
+    A server that does not start, or a node that does not run the strategy, gives a
+    result with ``error`` set. KeyboardInterrupt stops the servers and propagates. ``strategy``
     replaces the table's entry for ``options.strategy`` (for a variant of a strategy).
     """
     result = RunResult(
@@ -171,7 +170,6 @@ def scalelab_run(
             store_after, cache_after = counters.snapshot()
     except LabError as exc:
         result.error = str(exc)
-        result.unavailable = isinstance(exc, StrategyUnavailable)
         return result
     finally:
         if own_database and database is not None:
@@ -270,23 +268,10 @@ def matrix_run(
     out = Path(out).resolve()  # see scalelab_run
     database = database_ready(out=out, users=users)
     results = []
-    missing: dict[str, str] = {}
     try:
         for strategy, balancer in rows:
             for count in nodes:
                 started = time.monotonic()
-                if strategy in missing:
-                    # Known after the first try: no need to start the servers again.
-                    results.append(
-                        RunResult(
-                            strategy=strategy,
-                            nodes=count,
-                            balancer=balancer,
-                            error=missing[strategy],
-                            unavailable=True,
-                        )
-                    )
-                    continue
                 result = scalelab_run(
                     options=RunOptions(
                         strategy=strategy,
@@ -302,8 +287,6 @@ def matrix_run(
                     progress=progress,
                 )
                 results.append(result)
-                if result.unavailable and result.error:
-                    missing[strategy] = result.error
                 if progress is not None and result.error:
                     progress.write(
                         f"{strategy} {balancer} x{count}: {result.error.splitlines()[0]}"

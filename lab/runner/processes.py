@@ -12,14 +12,16 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 import redis
 
-from authsite.embedded_redis import EmbeddedRedis, free_port, port_open
+from authsite.embedded_redis import EmbeddedRedis, free_port, port_open, process_stop
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -27,6 +29,10 @@ INSTALL_HINTS = {
     "nginx": "nginx is not installed: apt-get install nginx",
     "memcached": "memcached is not installed: apt-get install memcached",
 }
+
+
+# What signal.signal() returns and accepts back (typeshed's private _HANDLER).
+SignalHandler = Callable[[int, FrameType | None], Any] | int | signal.Handlers | None
 
 
 class LabError(RuntimeError):
@@ -69,7 +75,7 @@ class Processes:
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
         self._stoppers: list[Callable[[], None]] = []
-        self._previous_sigterm: object = None
+        self._previous_sigterm: SignalHandler = None
 
     def __enter__(self) -> Processes:
         # SIGTERM (a CI timeout, `kill`) takes the same clean-up path as Ctrl-C.
@@ -80,7 +86,7 @@ class Processes:
     def __exit__(self, *exc_info: object) -> None:
         self.stop_all()
         if _in_main_thread() and self._previous_sigterm is not None:
-            signal.signal(signal.SIGTERM, self._previous_sigterm)  # type: ignore[arg-type]
+            signal.signal(signal.SIGTERM, self._previous_sigterm)
 
     def stop_all(self) -> None:
         """Stop everything, newest first; a second Ctrl-C does not cut this short."""
@@ -181,20 +187,7 @@ class Processes:
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
 
 
-def process_stop(process: subprocess.Popen[bytes], timeout: float = 10) -> None:
-    if process.poll() is not None:
-        return
-    process.terminate()
-    try:
-        process.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
 def _in_main_thread() -> bool:
-    import threading
-
     return threading.current_thread() is threading.main_thread()
 
 

@@ -4,18 +4,15 @@ import json
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any, TextIO
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from authsite.lab import strategies
-from authsite.lab.load import ACTIVITIES
-from authsite.lab.processes import LabError
-from authsite.lab.report import matrix_markdown, matrix_write, run_summary
-from authsite.lab.scalelab import RunOptions, matrix_run, scalelab_run
-
-
-def _names(value: str) -> list[str]:
-    return [item.strip() for item in value.split(",") if item.strip()]
+from lab.runner import strategies
+from lab.runner.load import ACTIVITIES
+from lab.runner.processes import LabError
+from lab.runner.report import matrix_markdown, matrix_write, run_summary
+from lab.runner.runs import RunOptions, matrix_run, scalelab_run
 
 
 class Command(BaseCommand):
@@ -25,13 +22,16 @@ class Command(BaseCommand):
         "latency and throughput. Everything runs on 127.0.0.1 and is stopped at the end."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--strategy", default="redis", choices=list(strategies.STRATEGIES)
         )
         parser.add_argument("--nodes", type=int, default=2)
         parser.add_argument(
-            "--balancer", default="round-robin", choices=strategies.BALANCERS
+            "--balancer",
+            default="round-robin",
+            choices=strategies.BALANCERS,
+            help="also the balancer of a --matrix-rows row that names none",
         )
         parser.add_argument(
             "--users", type=int, default=8, help="concurrent simulated users"
@@ -69,31 +69,47 @@ class Command(BaseCommand):
             help="run the comparison matrix; writes report.md and report.png",
         )
         parser.add_argument(
-            "--matrix-rows", help="strategy:balancer,... instead of the full matrix"
+            "--matrix-rows",
+            help="strategy[:balancer],... instead of the full matrix (implies --matrix)",
         )
         parser.add_argument(
-            "--matrix-nodes", help="node counts, e.g. 1,2 (default 1,2,4)"
+            "--matrix-nodes",
+            help="node counts, e.g. 1,2 (default 1,2,4; implies --matrix)",
         )
         parser.add_argument("--quiet", action="store_true", help="no progress bar")  # fmt: skip
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         if options["nodes"] < 1 or options["users"] < 1 or options["requests"] < 1:
             raise CommandError("--nodes, --users and --requests must be at least 1.")
-        out = Path(options["out"] or tempfile.mkdtemp(prefix="authsite-scalelab-"))
-        progress = None if options["quiet"] else sys.stderr
+        matrix = options["matrix"] or options["matrix_rows"] or options["matrix_nodes"]
         try:
-            if options["matrix"]:
-                self._matrix(options, out=out, progress=progress)
+            # Checked before anything starts: a typo costs no server start-up.
+            rows = strategies.MATRIX_ROWS
+            if options["matrix_rows"]:
+                rows = strategies.matrix_rows_parse(
+                    options["matrix_rows"], balancer=options["balancer"]
+                )
+            nodes = strategies.MATRIX_NODES
+            if options["matrix_nodes"]:
+                nodes = strategies.matrix_nodes_parse(options["matrix_nodes"])
+            out = Path(options["out"] or tempfile.mkdtemp(prefix="authsite-scalelab-"))
+            progress = None if options["quiet"] else sys.stderr
+            if matrix:
+                self._matrix(
+                    options, rows=rows, nodes=nodes, out=out, progress=progress
+                )
             else:
                 self._single(options, out=out, progress=progress)
-        except (LabError, ValueError) as exc:
+        except LabError as exc:
             raise CommandError(str(exc)) from None
         except KeyboardInterrupt:
             raise CommandError(
                 "interrupted; every server the lab started is stopped."
             ) from None
 
-    def _single(self, options, *, out, progress):
+    def _single(
+        self, options: dict[str, Any], *, out: Path, progress: TextIO | None
+    ) -> None:
         result = scalelab_run(
             options=RunOptions(
                 strategy=options["strategy"],
@@ -107,28 +123,25 @@ class Command(BaseCommand):
             ),
             out=out,
             progress=progress,
-        ).as_json()
+        )
+        figures = result.as_json()
         if options["json"]:
-            self.stdout.write(json.dumps(result))
+            self.stdout.write(json.dumps(figures))
         else:
-            self.stdout.write(run_summary(result) + f"  files              {out}\n")
-        if result["error"]:
-            raise CommandError(result["error"].splitlines()[0])
+            self.stdout.write(run_summary(figures) + f"  files              {out}\n")
+        if result.error:
+            raise CommandError(result.error.splitlines()[0])
 
-    def _matrix(self, options, *, out, progress):
-        rows = strategies.MATRIX_ROWS
-        if options["matrix_rows"]:
-            rows = tuple(
-                tuple(item.split(":", 1)) for item in _names(options["matrix_rows"])
-            )
-            for strategy, balancer in rows:
-                strategies.strategy_get(name=strategy)
-                if balancer not in strategies.BALANCERS:
-                    raise CommandError(f"unknown balancer {balancer!r}")
-        nodes = strategies.MATRIX_NODES
-        if options["matrix_nodes"]:
-            nodes = tuple(int(n) for n in _names(options["matrix_nodes"]))
-        results, note = matrix_run(
+    def _matrix(
+        self,
+        options: dict[str, Any],
+        *,
+        rows: tuple[tuple[str, str], ...],
+        nodes: tuple[int, ...],
+        out: Path,
+        progress: TextIO | None,
+    ) -> None:
+        results, database = matrix_run(
             out=out,
             rows=rows,
             nodes=nodes,
@@ -139,7 +152,7 @@ class Command(BaseCommand):
             progress=progress,
         )
         figures = [r.as_json() for r in results]
-        note = f"Database: {note}."
+        note = f"Database: {database}."
         markdown, chart = matrix_write(figures, out=out, note=note)
         if options["json"]:
             self.stdout.write(

@@ -2,13 +2,14 @@
 
 The three API cases call the same view body and differ only in authentication, so
 their ratios measure authentication and nothing else: none (``api_hello``), the
-project's own default API authentication, the JWT of the API issue (``api_jwt``), and
-DRF's database ``TokenAuthentication`` (``api_drf_token``), the peer.
+project's default API authentication, its JWT (``api_jwt``), and DRF's database
+``TokenAuthentication`` (``api_drf_token``), the peer.
 """
 
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -20,7 +21,7 @@ class HelloView(APIView):
     # Throttles would count in Redis: measured here is authentication alone.
     throttle_classes = []
 
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         return Response({"hello": "world"})
 
 
@@ -31,9 +32,9 @@ class MeView(APIView):
     renderer_classes = [JSONRenderer]
     throttle_classes = []
 
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         user = request.user
-        return Response({"id": user.pk, "username": user.username})
+        return Response({"id": user.pk, "username": user.get_username()})
 
 
 class MeTokenView(MeView):

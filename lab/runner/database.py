@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from authsite.lab.processes import BASE_DIR, LabError
+from lab.runner.processes import BASE_DIR, LabError
 
 LAB_PASSWORD = "lab-Password-0451"  # noqa: S105 - the lab's own throwaway users
 USERNAME_FORMAT = "labuser{}"
@@ -113,7 +113,7 @@ def database_ready(
 ) -> LabDatabase:
     """A migrated database with ``users`` lab users (and their DRF tokens), shared by
     the nodes of one or more runs. ``source_url`` defaults to DATABASE_URL."""
-    from authsite.lab.cluster import base_env
+    from lab.runner.cluster import base_env
 
     out = Path(out)
     source = source_url if source_url is not None else os.environ.get("DATABASE_URL")
@@ -156,7 +156,7 @@ def database_migrate_and_seed(
     """Migrate the run's database and create ``users`` lab users (same password)."""
     manage = [sys.executable, str(BASE_DIR / "manage.py")]
     seed = (
-        "from authsite.lab.database import users_seed; "
+        "from lab.runner.database import users_seed; "
         f"users_seed(count={int(users)}, tokens={bool(tokens)})"
     )
     with log.open("ab") as out:

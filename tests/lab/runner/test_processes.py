@@ -1,6 +1,6 @@
 import pytest
 
-from authsite.lab.processes import LabError, binary_find
+from lab.runner.processes import LabError, binary_find
 
 
 @pytest.mark.parametrize("name", ["nginx", "memcached"])

@@ -16,9 +16,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TextIO
 
-from authsite.lab import client as http
-from authsite.lab.database import LAB_PASSWORD, USERNAME_FORMAT
-from authsite.lab.processes import LabError
+from lab.runner import client as http
+from lab.runner.database import LAB_PASSWORD, USERNAME_FORMAT
+from lab.runner.processes import LabError
 
 BROWSER = "browser"
 API = "api"
@@ -133,7 +133,11 @@ class LoadPlan:
         return [max(1, round(total * w / sum(weights))) for w in weights]
 
 
-def _user_flows(kind: str) -> tuple[Callable[..., None], Callable[..., tuple]]:
+def _user_flows(
+    kind: str,
+) -> tuple[
+    Callable[..., None], Callable[[http.Client], tuple[http.Response, bool | None]]
+]:
     if kind == API:
         return http.api_sign_in, http.api_call_signed_in
     return http.browser_sign_in, http.browser_page_signed_in

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.authtoken.views import obtain_auth_token
 
-from authsite.lab import bench_views
+from lab import bench_views
 
 urlpatterns = [
     path("api/hello/", bench_views.HelloView.as_view()),

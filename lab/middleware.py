@@ -5,18 +5,18 @@ carries it). ``X-Session-Strategy`` lets the lab check that the node runs the st
 it was started with.
 """
 
+from collections.abc import Callable
+
 from django.conf import settings
+from django.http import HttpRequest, HttpResponse
 
 
 class ServedByMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
-        self.node = settings.AUTHSITE_NODE_NAME
-        # Before the strategies issue there is one behaviour: Redis sessions.
-        self.strategy = getattr(settings, "AUTHSITE_SESSION_STRATEGY", "redis")
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        response["X-Served-By"] = self.node
-        response["X-Session-Strategy"] = self.strategy
+        response["X-Served-By"] = settings.AUTHSITE_NODE_NAME
+        response["X-Session-Strategy"] = settings.AUTHSITE_SESSION_STRATEGY
         return response

@@ -66,7 +66,7 @@ def redis_counters(*, url: str, replica: bool = False) -> StoreCounters:
         replication = client.info("replication")
     finally:
         client.close()
-    per_command = {}
+    per_command: dict[str, int] = {}
     for key, value in commandstats.items():
         name = key.removeprefix("cmdstat_").split("|")[0]
         if name in HOUSEKEEPING or (replica and name in WRITES):

@@ -2,12 +2,14 @@
 
 Every case is one HTTP request shape sent to one gunicorn node (one sync worker) of its
 own strategy; the cases run interleaved in rounds so that anything slowing the machine
-down hits all of them alike. A case whose endpoint or strategy this build lacks is
-reported as unavailable, with the reason, and the others still run.
+down hits all of them alike. A case that cannot be prepared (its node did not start,
+its sign-in failed) is reported as unavailable, with the reason, and the others still
+run.
 """
 
 from __future__ import annotations
 
+import http.client
 import json
 import re
 import shutil
@@ -19,17 +21,17 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
-from authsite.lab import strategies as lab
-from authsite.lab.client import CSRF_INPUT, LOGIN_PATH, Client, browser_sign_in
-from authsite.lab.cluster import base_env, cluster_start
-from authsite.lab.database import LAB_PASSWORD, PBKDF2_USERNAME, USERNAME_FORMAT
-from authsite.lab.metrics import percentile
-from authsite.lab.processes import LabError, Processes
+from lab.runner import strategies as lab
+from lab.runner.client import CSRF_INPUT, LOGIN_PATH, Client, browser_sign_in
+from lab.runner.cluster import base_env, cluster_start
+from lab.runner.database import LAB_PASSWORD, PBKDF2_USERNAME, USERNAME_FORMAT
+from lab.runner.metrics import percentile
+from lab.runner.processes import LabError, Processes
 
-PAGE_STRATEGIES = ("redis", "redis-replicated", "redis-sentinel", "memcached", "db",
-                   "cached_db", "signed_cookies", "local", "jwt")  # fmt: skip
+# One page case per strategy, in the table's order.
+PAGE_STRATEGIES = tuple(lab.STRATEGIES)
 PBKDF2_NODE = "pbkdf2"
 API_HELLO = "/lab/bench/api/hello/"
 API_ME = "/lab/bench/api/me/"
@@ -128,6 +130,8 @@ def _prepare(case: Case) -> None:
             if status != case.expect:
                 case.unavailable = f"{case.method} {case.path} answered {status}"
     except Exception as exc:
+        # Whatever went wrong (a refused connection, an answer without the expected
+        # JSON), the case is reported as not measured and the others still run.
         case.unavailable = f"preparation failed: {exc}"
     finally:
         client.close()
@@ -138,8 +142,6 @@ def _cookie_header(client: Client) -> str:
 
 
 def _send(case: Case) -> tuple[int, float]:
-    import http.client
-
     started = time.perf_counter()
     connection = http.client.HTTPConnection("127.0.0.1", case.port, timeout=30)
     try:
@@ -239,7 +241,7 @@ def authbench_run(
     out: Path,
     database_url: str,
     progress: TextIO | None = sys.stderr,
-) -> dict:
+) -> dict[str, Any]:
     """Start the nodes, prepare and run the cases in rounds; return the JSON figures."""
     cases = [c for c in cases_define() if not options.only or c.name in options.only]
     use_wrk = options.generator == "wrk" or (
@@ -304,8 +306,8 @@ def authbench_run(
     return _figures(cases, generator="wrk" if use_wrk else "python")
 
 
-def _figures(cases: list[Case], *, generator: str) -> dict:
-    figures: dict[str, dict] = {}
+def _figures(cases: list[Case], *, generator: str) -> dict[str, Any]:
+    figures: dict[str, dict[str, Any]] = {}
     for case in cases:
         if case.unavailable:
             figures[case.name] = {"rps": None, "p50_ms": None, "p99_ms": None, "ratio": None,
@@ -333,8 +335,8 @@ def _figures(cases: list[Case], *, generator: str) -> dict:
     }
 
 
-def targets_check(figures: dict[str, dict]) -> list[dict]:
-    """Each target of the issue as met, missed, or not measured (None)."""
+def targets_check(figures: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each of TARGETS as met, missed, or not measured (None): case rps / peer rps."""
     checked = []
     for description, case, peer, needed in TARGETS:
         a = (figures.get(case) or {}).get("rps")
@@ -345,7 +347,7 @@ def targets_check(figures: dict[str, dict]) -> list[dict]:
     return checked
 
 
-def bench_text(figures: dict) -> str:
+def bench_text(figures: dict[str, Any]) -> str:
     lines = [f"{'case':<24}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'ratio':>8}"]
     for name, values in figures["cases"].items():
         if values.get("unavailable"):

@@ -4,12 +4,13 @@ import json
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from authsite.lab.bench import BenchOptions, authbench_run, bench_text, cases_define
-from authsite.lab.database import database_ready
-from authsite.lab.processes import LabError
+from lab.runner.bench import BenchOptions, authbench_run, bench_text, cases_define
+from lab.runner.database import database_ready
+from lab.runner.processes import LabError
 
 
 class Command(BaseCommand):
@@ -18,7 +19,7 @@ class Command(BaseCommand):
         "case, interleaved in rounds, and check the figures against the project's targets."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         names = ", ".join(c.name for c in cases_define())
         parser.add_argument("--rounds", type=int, default=3)
         parser.add_argument(
@@ -42,7 +43,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--quiet", action="store_true", help="no progress line")  # fmt: skip
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         known = {c.name for c in cases_define()}
         only = tuple(
             n.strip() for n in (options["cases"] or "").split(",") if n.strip()

@@ -2,8 +2,7 @@
 
 One small matrix (five rows at 2 nodes, and redis-replicated at 1 node too; 4 users,
 a few seconds each) is run once for the module; each test asserts one qualitative
-result of it. A strategy the build does not
-have yet makes its tests fail with a message naming it.
+result of it.
 """
 
 import json
@@ -11,12 +10,9 @@ import re
 from io import StringIO
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 
-from accounts.sessions.strategies.database.db import SessionStore
 from authsite.embedded_redis import port_open
-from authsite.lab.scalelab import RunOptions, scalelab_run, session_table
-from authsite.lab.strategies import LabStrategy
 
 pytestmark = pytest.mark.lab
 
@@ -45,14 +41,10 @@ def matrix(tmp_path_factory):
         *small, "--out", str(out),
     )  # fmt: skip
     runs = {(r["strategy"], r["balancer"], r["nodes"]): r for r in figures["runs"]}
-    try:
-        one = scalelab_json(
-            "--strategy", "redis-replicated", "--nodes", "1", *small,
-            "--out", str(out / "one-replica"),
-        )  # fmt: skip
-    except CommandError as exc:  # the strategy is missing: its test says so
-        one = {"error": str(exc), "page_requests": 0}
-    runs[("redis-replicated", "round-robin", 1)] = one
+    runs[("redis-replicated", "round-robin", 1)] = scalelab_json(
+        "--strategy", "redis-replicated", "--nodes", "1", *small,
+        "--out", str(out / "one-replica"),
+    )  # fmt: skip
     return {"runs": runs, "out": out, "figures": figures}
 
 
@@ -164,36 +156,28 @@ def test_single_run_works_with_an_out_folder_relative_to_the_current_one(
 
 
 def test_api_users_lose_no_session_round_robin(tmp_path):
-    """API users get a JWT, then call GET /api/me/: needs the API issue."""
-    try:
-        figures = scalelab_json(
-            "--strategy", "redis", "--nodes", "2", "--client", "api",
-            "--users", "3", "--requests", "5", "--activity", "equal",
-            "--out", str(tmp_path),
-        )  # fmt: skip
-    except CommandError as exc:
-        pytest.fail(f"API users could not run (is the API issue merged?): {exc}")
+    """API users get a JWT, then call GET /api/me/ through the balancer."""
+    figures = scalelab_json(
+        "--strategy", "redis", "--nodes", "2", "--client", "api",
+        "--users", "3", "--requests", "5", "--activity", "equal",
+        "--out", str(tmp_path),
+    )  # fmt: skip
 
     assert figures["mismatch_rate"] == 0
     assert figures["page_requests"] == 15
 
 
-def test_unknown_strategy_is_refused_with_the_valid_names():
-    with pytest.raises(CommandError, match="redis-replicated"):
-        call_command("scalelab", "--strategy", "sharded")
+def test_matrix_row_without_a_balancer_runs_with_the_default_balancer(tmp_path):
+    figures = scalelab_json(
+        "--matrix-rows", "redis", "--matrix-nodes", "1", "--users", "1",
+        "--requests", "2", "--activity", "equal", "--out", str(tmp_path),
+    )  # fmt: skip
 
-
-def test_node_that_cannot_start_is_reported_with_its_log(tmp_path):
-    broken = LabStrategy(name="redis", node_env={"DJANGO_DEBUG": "maybe"})
-    options = RunOptions(strategy="redis", nodes=1, users=1, requests=1)
-
-    result = scalelab_run(options=options, out=tmp_path, progress=None, strategy=broken)
-
-    assert result.error.startswith("node1 exited at start-up (")
-    assert "DJANGO_DEBUG='maybe' is not a boolean" in result.error
-    assert not result.unavailable
-
-
-def test_lab_counts_the_table_the_db_session_engine_writes():
-    """On PostgreSQL the lab counts scans of this table as the db strategy's commands."""
-    assert session_table() == SessionStore.get_model_class()._meta.db_table
+    [run] = figures["runs"]
+    assert (run["strategy"], run["balancer"], run["nodes"]) == (
+        "redis",
+        "round-robin",
+        1,
+    )
+    assert run["error"] is None
+    assert run["page_requests"] == 2

@@ -9,8 +9,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
-from authsite.lab.processes import LabError
+from lab.runner.processes import LabError
 
 COLUMNS = (
     ("strategy", "strategy"),
@@ -31,14 +32,14 @@ def cell(key: str, value: object) -> str:
     """One figure as the table shows it: shares as %, missing figures as a dash."""
     if value is None:
         return "-"
-    if key == "mismatch_rate":
-        return f"{float(value) * 100:.1f} %"
+    if key == "mismatch_rate" and isinstance(value, int | float):
+        return f"{value * 100:.1f} %"
     if isinstance(value, float):
         return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.2f}"
     return str(value)
 
 
-def matrix_markdown(results: Iterable[dict], *, note: str = "") -> str:
+def matrix_markdown(results: Iterable[dict[str, Any]], *, note: str = "") -> str:
     """The matrix as one Markdown table; a run that failed shows why in its row."""
     header = "| " + " | ".join(title for _, title in COLUMNS) + " |"
     rule = "| " + " | ".join("---" for _ in COLUMNS) + " |"
@@ -69,7 +70,7 @@ def matrix_markdown(results: Iterable[dict], *, note: str = "") -> str:
     return text
 
 
-def run_summary(result: dict) -> str:
+def run_summary(result: dict[str, Any]) -> str:
     """A few lines a person reads after a single run."""
     head = f"{result['strategy']} on {result['nodes']} node(s), {result['balancer']}"
     if result.get("error"):
@@ -103,7 +104,7 @@ def _commands(per_command: dict[str, int]) -> str:
     return "(" + ", ".join(f"{name} {calls}" for name, calls in top) + ")"
 
 
-def matrix_chart(results: list[dict], path: Path) -> Path:
+def matrix_chart(results: list[dict[str, Any]], path: Path) -> Path:
     """Draw mismatch, imbalance, store traffic and throughput per row and node count."""
     try:
         import matplotlib
@@ -159,7 +160,7 @@ def matrix_chart(results: list[dict], path: Path) -> Path:
 
 
 def matrix_write(
-    results: list[dict], *, out: Path, note: str = ""
+    results: list[dict[str, Any]], *, out: Path, note: str = ""
 ) -> tuple[Path, Path]:
     """Write report.md, report.png and results.json under ``out``; return the first two."""
     out = Path(out)

@@ -1,8 +1,8 @@
 """One run's servers: the stores a strategy needs, N app nodes, nginx in front.
 
 Every node is configured by environment variables only (``node_env``), the way a
-deployment would be; whether the build knows the strategy is checked by asking each
-node (the ``X-Session-Strategy`` header of ``authsite.lab.middleware``).
+deployment would be; each node is asked which strategy it runs (the
+``X-Session-Strategy`` header of ``lab.middleware``) before any figure is taken.
 """
 
 from __future__ import annotations
@@ -14,22 +14,19 @@ import secrets
 import subprocess
 import sys
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from authsite.embedded_redis import free_port, port_open
-from authsite.lab import strategies as lab
-from authsite.lab.client import Client
-from authsite.lab.metrics import StoreCounters, memcached_counters, redis_counters
-from authsite.lab.nginx import nginx_config
-from authsite.lab.processes import LabError, Processes, binary_find, wait_until
+from lab.runner import strategies as lab
+from lab.runner.client import Client
+from lab.runner.metrics import StoreCounters, memcached_counters, redis_counters
+from lab.runner.nginx import nginx_config
+from lab.runner.processes import LabError, Processes, binary_find, wait_until
 
 # Variables of the caller's own deployment that must not leak into a lab node.
 _NOT_INHERITED = ("DJANGO_", "AUTHSITE_", "REDIS_", "MEMCACHED_", "JWT_", "DATABASE_")
 SENTINEL_MASTER = "authsite-lab"
-
-
-class StrategyUnavailable(LabError):
-    """The nodes do not run the requested strategy: this build does not have it."""
 
 
 def base_env(*, database_url: str, var_dir: Path) -> dict[str, str]:
@@ -155,9 +152,7 @@ def cluster_start(
     for name, (port, process) in started.items():
         try:
             wait_until(
-                lambda p=port, pr=process: (
-                    pr.poll() is not None or port_open("127.0.0.1", p)
-                ),
+                partial(_exited_or_listening, process=process, port=port),
                 timeout=60,
                 what=name,
             )
@@ -176,7 +171,7 @@ def cluster_start(
             with contextlib.suppress(subprocess.TimeoutExpired):
                 process.wait(timeout=10)
         if process.poll() is not None:
-            raise _node_failed(processes, name=name, strategy=strategy)
+            raise _node_failed(processes, name=name)
         if failure is not None:
             raise LabError(f"{name} did not answer GET /: {failure}")
         cluster.nodes[name] = port
@@ -200,9 +195,7 @@ def cluster_start(
             command=[nginx, "-p", str(directory), "-e", str(directory / "startup.log"), "-c", str(conf)],
         )  # fmt: skip
         wait_until(
-            lambda: (
-                nginx_process.poll() is not None or port_open("127.0.0.1", cluster.port)
-            ),
+            partial(_exited_or_listening, process=nginx_process, port=cluster.port),
             timeout=15,
             what="nginx",
         )
@@ -221,8 +214,12 @@ def gunicorn_command(*, port: int) -> list[str]:
     ]  # fmt: skip
 
 
+def _exited_or_listening(*, process: subprocess.Popen[bytes], port: int) -> bool:
+    return process.poll() is not None or port_open("127.0.0.1", port)
+
+
 def node_strategy_check(*, port: int, name: str, strategy: str) -> None:
-    """Raise StrategyUnavailable when the node does not report ``strategy``."""
+    """Raise LabError unless the node answers GET / and reports ``strategy``."""
     client = Client(port)
     try:
         response = client.request("GET", "/")
@@ -232,25 +229,17 @@ def node_strategy_check(*, port: int, name: str, strategy: str) -> None:
     if response.status >= 500 or reported is None:
         raise LabError(f"{name} answered {response.status} to GET /")
     if reported != strategy:
-        raise StrategyUnavailable(
-            f"strategy {strategy!r} is not available in this build: "
-            f"{name}, started with AUTHSITE_SESSION_STRATEGY={strategy}, runs {reported!r}"
+        # Figures taken on the wrong strategy would be silently wrong: stop here.
+        raise LabError(
+            f"{name} was started with AUTHSITE_SESSION_STRATEGY={strategy} "
+            f"but runs {reported!r}"
         )
 
 
-def _node_failed(
-    processes: Processes, *, name: str, strategy: lab.LabStrategy
-) -> LabError:
+def _node_failed(processes: Processes, *, name: str) -> LabError:
     tail = processes.log_tail(name=name)
     # The first line is what a table of runs shows: give it the site's own message.
-    reason = _log_reason(tail)
-    # The strategies issue refuses an unknown name at start-up, naming the variable.
-    if "AUTHSITE_SESSION_STRATEGY" in tail:
-        return StrategyUnavailable(
-            f"strategy {strategy.name!r} is not available in this build: {name} "
-            f"refused to start ({reason})\n{tail}"
-        )
-    return LabError(f"{name} exited at start-up ({reason})\n{tail}")
+    return LabError(f"{name} exited at start-up ({_log_reason(tail)})\n{tail}")
 
 
 def _log_reason(tail: str) -> str:
