@@ -12,8 +12,8 @@ from django.core.management import call_command
 from django.test import override_settings
 
 CATALOGUE = Path(settings.BASE_DIR) / "locale" / "ko" / "LC_MESSAGES" / "django.po"
-# What `make messages` scans: the project's code and templates.
-SOURCES = ("accounts", "authsite", "templates")
+# What `make messages` leaves out (its --ignore); it scans everything else.
+NOT_SCANNED = {"tests", "var", "docs", "locale"}
 
 
 def po_entries(path: Path) -> list[dict]:
@@ -47,12 +47,17 @@ def msgids(path: Path) -> set[str]:
 def fresh_catalogue(tmp_path_factory) -> Path:
     """The catalogue as `make messages` would write it, made in a copy of the project."""
     root = tmp_path_factory.mktemp("catalogue")
-    for name in SOURCES:
-        shutil.copytree(
-            Path(settings.BASE_DIR) / name,
-            root / name,
-            ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "static"),
-        )
+    for source in Path(settings.BASE_DIR).iterdir():
+        if source.name.startswith(".") or source.name in NOT_SCANNED:
+            continue
+        if source.is_dir():
+            shutil.copytree(
+                source,
+                root / source.name,
+                ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "static"),
+            )
+        else:
+            shutil.copy2(source, root / source.name)
     shutil.copytree(Path(settings.BASE_DIR) / "locale", root / "locale")
     cwd = Path.cwd()
     # makemessages scans the working directory and writes to the first LOCALE_PATHS.
