@@ -21,9 +21,11 @@ from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
 
 from accounts import forms, preferences, selectors, services
-from accounts.models import Theme
+from accounts.middleware import session_end_reason
+from accounts.models import AuthEvent, Theme
 from accounts.security.client_ip import client_ip
 from accounts.security.rate_limits import rate_limit_spend
+from accounts.sessions import timeouts
 from accounts.sessions.index import session_index_key
 
 logger = logging.getLogger("authsite.accounts")
@@ -108,9 +110,36 @@ class SignupView(FormView):
         return super().get_context_data(next=_safe_next(self.request) or "", **kwargs)
 
 
+# What the sign-in page says to a browser whose session the server ended.
+SIGN_OUT_REASONS = {
+    AuthEvent.Kind.REVOKE: _("You were signed out from another device."),
+    AuthEvent.Kind.ADMIN_REVOKE: _("A staff member ended your session."),
+    AuthEvent.Kind.PASSWORD_CHANGE: _(
+        "You were signed out because your password was changed on another device."
+    ),
+    AuthEvent.Kind.PASSWORD_RESET: _(
+        "You were signed out because your password was reset."
+    ),
+    AuthEvent.Kind.LIMIT: _(
+        "You were signed out because you signed in on more devices than the site "
+        "allows; this was the session used least recently."
+    ),
+    timeouts.IDLE: _("You were signed out after a while without activity."),
+    timeouts.ABSOLUTE: _(
+        "Your session reached its longest allowed time, so you were signed out."
+    ),
+}
+
+
 class LoginView(auth_views.LoginView):
     form_class = forms.LoginForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        reason = session_end_reason(self.request)
+        return super().get_context_data(
+            signed_out_reason=SIGN_OUT_REASONS.get(reason or ""), **kwargs
+        )
 
     def form_valid(self, form):
         response = super().form_valid(form)

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
 from django.utils.crypto import salted_hmac
 
-from accounts.sessions import metadata, timeouts
+from accounts.sessions import end_reasons, metadata, timeouts
 from accounts.sessions.base import IndexedSession, SessionIndex
 from accounts.sessions.registry import strategy_active
 
@@ -166,12 +166,14 @@ def session_store_delete(session_key: str) -> None:
     engine.SessionStore().delete(session_key)
 
 
-def index_revoke(*, user_id: int, session_key: str) -> None:
+def index_revoke(*, user_id: int, session_key: str, reason: str = "") -> None:
     """End a session: delete it from the store first, then from the index.
 
     In this order a failure in between leaves an index entry pointing at nothing,
     which the next listing drops; the other order could leave a live session that no
-    list shows and nobody can end.
+    list shows and nobody can end. ``reason`` is kept first, so that the next request
+    on the ended session finds it (see ``end_reasons``).
     """
+    end_reasons.reason_keep(session_key=session_key, reason=reason)
     session_store_delete(session_key)
     index_remove(user_id=user_id, session_key=session_key)
