@@ -11,10 +11,14 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils.crypto import constant_time_compare
 
-from accounts.models import AuthEvent, User
+from accounts.models import AuthEvent, User, time_zone_names
 from accounts.security import lockout
 from accounts.security.client_ip import client_ip
-from accounts.selectors import token_sign_in_rules, tokens_are_sessions
+from accounts.selectors import (
+    token_sign_in_rules,
+    tokens_are_sessions,
+    user_by_sign_in_name,
+)
 from accounts.sessions import metadata, timeouts
 from accounts.sessions.base import IndexedSession
 from accounts.sessions.index import (
@@ -48,14 +52,33 @@ def user_register(
 
 
 def user_profile_update(
-    *, user: User, first_name: str, last_name: str, email: str
+    *,
+    user: User,
+    first_name: str,
+    last_name: str,
+    email: str,
+    time_zone: str | None = None,
 ) -> User:
-    """Save the editable profile fields of ``user``."""
+    """Save the editable profile fields of ``user``; None leaves the time zone be."""
     user.first_name = first_name
     user.last_name = last_name
     user.email = User.objects.normalize_email(email)
-    user.save(update_fields=["first_name", "last_name", "email"])
+    fields = ["first_name", "last_name", "email"]
+    if time_zone is not None:
+        user.time_zone = time_zone
+        fields.append("time_zone")
+    user.save(update_fields=fields)
     return user
+
+
+def user_time_zone_learn(*, user: User, time_zone: str) -> bool:
+    """Keep the browser's time zone for a user who has none yet (a zone chosen on
+    the profile is left as it is). Return whether it was saved."""
+    if user.time_zone or time_zone not in time_zone_names():
+        return False
+    user.time_zone = time_zone
+    user.save(update_fields=["time_zone"])
+    return True
 
 
 def user_preferences_update(
@@ -268,6 +291,25 @@ def auth_event_record(
         valid_ip = None
     return AuthEvent.objects.create(
         user=user, kind=kind, session_id=session_id, ip=valid_ip, device=device[:100]
+    )
+
+
+def sign_in_failure_record(
+    *, request: HttpRequest | None, username: str, locked_out: bool
+) -> AuthEvent | None:
+    """Write a failed or refused sign-in into the named user's activity (nothing for
+    a name that has no account: there is nobody to show it to)."""
+    user = user_by_sign_in_name(name=username)
+    if user is None:
+        return None
+    kind = AuthEvent.Kind.LOCKED_OUT if locked_out else AuthEvent.Kind.LOGIN_FAILED
+    meta = request.META if request is not None else {}
+    return auth_event_record(
+        user=user,
+        kind=kind,
+        session_id="",
+        ip=client_ip(request) if request is not None else "",
+        device=metadata.device_name(meta.get("HTTP_USER_AGENT", "")),
     )
 
 

@@ -31,8 +31,14 @@ from accounts.sessions.index import session_index_key
 logger = logging.getLogger("authsite.accounts")
 
 
-def home(request):
-    return render(request, "home.html")
+def home(request: HttpRequest) -> HttpResponse:
+    """The account at a glance when signed in; what the site is, when not."""
+    context = {}
+    if request.user.is_authenticated:
+        context["overview"] = selectors.account_overview(
+            user=request.user, current_session=request.session
+        )
+    return render(request, "home.html", context)
 
 
 def _safe_next(request) -> str | None:
@@ -96,6 +102,9 @@ class SignupView(FormView):
             # The language the account was made in, until the user picks another.
             language=get_language() or "",
         )
+        services.user_time_zone_learn(
+            user=user, time_zone=form.cleaned_data.get("time_zone") or ""
+        )
         login(self.request, user, backend="accounts.backends.UsernameOrEmailBackend")
         if not form.cleaned_data.get("remember_me"):
             # A cookie that ends when the browser closes, as for a sign-in.
@@ -146,6 +155,9 @@ class LoginView(auth_views.LoginView):
         if not form.cleaned_data.get("remember_me"):
             # A cookie that ends when the browser closes.
             self.request.session.set_expiry(0)
+        services.user_time_zone_learn(
+            user=form.get_user(), time_zone=form.cleaned_data.get("time_zone") or ""
+        )
         return response
 
 
@@ -202,6 +214,7 @@ class ProfileView(LoginRequiredMixin, FormView):
             first_name=form.cleaned_data["first_name"],
             last_name=form.cleaned_data["last_name"],
             email=form.cleaned_data["email"],
+            time_zone=form.cleaned_data["time_zone"],
         )
         messages.success(self.request, _("Your profile was saved."))
         return super().form_valid(form)

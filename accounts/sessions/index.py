@@ -140,7 +140,8 @@ def index_entries(
     current_session: SessionBase | None = None,
     current_index_key: str | None = None,
 ) -> list[SessionEntry]:
-    """The user's live sessions, newest sign-in first, the current one marked."""
+    """The user's live sessions: the current one first and marked, then the others,
+    newest sign-in first."""
     if current_session is not None:
         current_key = session_index_key(current_session)
     elif current_key:
@@ -157,7 +158,8 @@ def index_entries(
             current_key = own.key
     entries = [session_entry(s, current_key=current_key) for s in indexed]
     epoch = dt.datetime.min.replace(tzinfo=dt.UTC)
-    return sorted(entries, key=lambda e: e.created or epoch, reverse=True)
+    newest_first = sorted(entries, key=lambda e: e.created or epoch, reverse=True)
+    return sorted(newest_first, key=lambda e: not e.current)
 
 
 def session_store_delete(session_key: str) -> None:
