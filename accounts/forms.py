@@ -1,8 +1,11 @@
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
 from django.core.validators import MaxLengthValidator
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -12,7 +15,7 @@ from accounts.security import lockout
 User = get_user_model()
 
 
-def _limit_password_fields(form: forms.Form, *names: str) -> None:
+def _limit_password_fields(form: forms.BaseForm, *names: str) -> None:
     """Cap password fields so an oversized one fails validation before any hashing."""
     limit = settings.AUTHSITE_PASSWORD_MAX_LENGTH
     for name in names:
@@ -21,6 +24,10 @@ def _limit_password_fields(form: forms.Form, *names: str) -> None:
 
 class EmailUniqueMixin:
     """Refuse an email address that another user has, in any letter case."""
+
+    # Provided by the ModelForm this mixin is combined with.
+    cleaned_data: dict[str, Any]
+    instance: Any
 
     def clean_email(self) -> str:
         email = User.objects.normalize_email(self.cleaned_data["email"])
@@ -59,7 +66,8 @@ class SignupForm(NewPasswordErrorsMixin, EmailUniqueMixin, auth_forms.UserCreati
         widget=forms.HiddenInput(attrs={"data-time-zone": ""}),
     )
 
-    class Meta(auth_forms.UserCreationForm.Meta):
+    # django-stubs does not declare UserCreationForm.Meta.
+    class Meta(auth_forms.UserCreationForm.Meta):  # type: ignore[name-defined]
         model = User
         fields = ("username", "email")
 
@@ -116,7 +124,10 @@ class LoginForm(auth_forms.AuthenticationForm):
         return super().get_invalid_login_error()
 
 
-def _time_zone_choices() -> list[tuple[str, str]]:
+StrOrPromise = str | Promise
+
+
+def _time_zone_choices() -> list[tuple[str, StrOrPromise]]:
     return [("", _("Not set (UTC)")), *((name, name) for name in time_zone_names())]
 
 
@@ -153,8 +164,8 @@ class ProfileForm(EmailUniqueMixin, forms.ModelForm):
         self.fields["last_name"].widget.attrs.update(autocomplete="family-name")
         self.fields["email"].widget.attrs.update(autocomplete="email")
 
-    def clean(self):
-        cleaned_data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned_data = super().clean() or self.cleaned_data
         if "email" in self.changed_data and not self.has_error("current_password"):
             # clean() runs before the new values are copied onto the instance.
             password = cleaned_data.get("current_password") or ""
