@@ -63,7 +63,11 @@ class SessionMiddleware(DjangoSessionMiddleware):
 
     def process_response(self, request, response):
         try:
-            keep_cookie = session_end_reason(request) is not None
+            # A 503 means the store already failed on this request: asking it again
+            # would fail again and log the outage twice.
+            keep_cookie = (
+                response.status_code != 503 and session_end_reason(request) is not None
+            )
             response = super().process_response(request, response)
             name = settings.SESSION_COOKIE_NAME
             if keep_cookie and name in response.cookies:

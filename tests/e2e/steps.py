@@ -11,7 +11,8 @@ from playwright.sync_api import Page, expect
 
 def words(page: Page, text: str, **values: str) -> str:
     """``text`` (an English msgid) as the page shows it, in the page's language."""
-    language = page.evaluate("document.documentElement.lang") or "en"
+    # A locator, not page.evaluate: it waits out a navigation that is under way.
+    language = page.locator("html").get_attribute("lang") or "en"
     with translation.override(language):
         shown = translation.gettext(text)
     return shown % values if values else shown
