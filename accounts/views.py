@@ -18,7 +18,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import FormView, TemplateView
 
 from accounts import forms, selectors, services
-from accounts.security.client_ip import client_ip
+from accounts.security.client_ip import client_bucket
 from accounts.security.rate_limits import rate_limit_spend
 from accounts.sessions.index import session_index_key
 
@@ -55,7 +55,7 @@ class SignupView(FormView):
         # database and its answer says nothing about the address.
         wait = rate_limit_spend(
             scope="signup",
-            ident=client_ip(request),
+            ident=client_bucket(request),
             rate=settings.AUTHSITE_SIGNUP_FORM_RATE,
         )
         if wait:

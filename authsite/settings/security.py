@@ -96,7 +96,7 @@ AXES_COOLOFF_TIME = timedelta(seconds=env_int("AUTHSITE_LOGIN_COOLOFF", 15 * 60)
 # The lock runs out a fixed time after it started: more tries do not extend it.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip.client_bucket"
 AXES_USERNAME_CALLABLE = "accounts.security.lockout.lockout_username"
 AXES_LOCKOUT_CALLABLE = "accounts.security.lockout.lockout_response"
 AXES_VERBOSE = False

@@ -139,3 +139,12 @@ def test_a_good_api_sign_in_clears_the_failure_count(user, obtain):
     fail_api(obtain, LIMIT - 1)
 
     assert obtain("alice", PASSWORD).status_code == 200
+
+
+def test_rotating_ipv6_addresses_inside_one_64_does_not_escape_the_lock(user, obtain):
+    for n in range(LIMIT):
+        obtain("alice", "wrong-password", REMOTE_ADDR=f"2001:db8:5:6::{n + 1:x}")
+
+    response = obtain("alice", PASSWORD, REMOTE_ADDR="2001:db8:5:6:ffff::9")
+
+    assert response.status_code == 429
