@@ -86,11 +86,13 @@ AUTHSITE_CONTENT_SECURITY_POLICY = (
 
 # --- Sign-in lockout --------------------------------------------------------------
 
-# django-axes: failed sign-ins (form, API, admin) counted per (username, address) in
-# Redis; a pair that fails AXES_FAILURE_LIMIT times is locked for the cool-off.
+# django-axes: failed sign-ins (form, API, admin) counted in Redis per account (its
+# username and email together; an unknown name by itself) and per (account, address,
+# IPv6 by its /64); either that fails AXES_FAILURE_LIMIT times is locked for the
+# cool-off. Per account: rotating addresses does not multiply the guesses.
 AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
 AXES_CACHE = "default"
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"]]
 AXES_FAILURE_LIMIT = env_int("AUTHSITE_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(seconds=env_int("AUTHSITE_LOGIN_COOLOFF", 15 * 60))
 # The lock runs out a fixed time after it started: more tries do not extend it.
