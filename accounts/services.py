@@ -280,10 +280,12 @@ def token_pair_refresh(*, refresh: str) -> TokenPair:
     return issue.refresh_rotate(raw=refresh, sign_ins=token_sign_in_rules()).pair
 
 
-def refresh_token_revoke(*, jti: str) -> None:
-    """Blacklist the outstanding refresh token ``jti`` (a sign-in ends; its access
-    tokens run out at their ``exp``, or at once when tokens are sessions: ``jwt``)."""
-    revocation.refresh_token_revoke(jti=jti, sign_ins=tokens_are_sessions())
+def refresh_token_revoke(*, jti: str, family: str) -> None:
+    """Blacklist the outstanding refresh token ``jti`` and end its sign-in
+    (``family``): its access tokens are refused at once, under every strategy."""
+    revocation.refresh_token_revoke(
+        jti=jti, family=family, sign_ins=tokens_are_sessions()
+    )
 
 
 def token_record_forget(*, user_id: int) -> None:

@@ -18,7 +18,7 @@ from accounts import selectors, services
 from accounts.api.authentication import rejected
 from accounts.models import UsernameValidator
 from accounts.security import lockout
-from accounts.tokens import claims, revocation
+from accounts.tokens import claims, families, revocation
 from accounts.tokens.cookies import cookie_mode, refresh_cookie_name
 from accounts.tokens.errors import TokenInvalid, TokenRejected
 
@@ -223,7 +223,8 @@ class TokenVerifySerializer(StrictStringsMixin, serializers.Serializer):
 class LogoutSerializer(StrictStringsMixin, serializers.Serializer):
     """The refresh token to end; in cookie mode, the sign-in of the access cookie."""
 
-    # Validated data (the docstring is the schema's): the jti of the sign-in to end.
+    # Validated data (the docstring is the schema's): the jti of the refresh token
+    # and the family of the sign-in to end.
 
     refresh = serializers.CharField(required=False)
 
@@ -232,9 +233,12 @@ class LogoutSerializer(StrictStringsMixin, serializers.Serializer):
         if not attrs.get("refresh") and cookie_mode() and request.auth:
             # The refresh cookie is sent to the refresh endpoint only; the access
             # cookie names its sign-in in "sid".
-            return {"jti": request.auth.get("sid")}
+            return {
+                "jti": request.auth.get("sid"),
+                "family": families.family_of(request.auth.payload),
+            }
         try:
             refresh = claims.refresh_token_read(_raw_refresh(self, attrs))
         except TokenRejected as exc:
             raise rejected(exc) from exc
-        return {"jti": refresh["jti"]}
+        return {"jti": refresh["jti"], "family": families.family_of(refresh.payload)}

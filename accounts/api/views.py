@@ -124,7 +124,10 @@ class LogoutView(APIView):
         )
         serializer.is_valid(raise_exception=True)
         if serializer.validated_data["jti"]:
-            services.refresh_token_revoke(jti=serializer.validated_data["jti"])
+            services.refresh_token_revoke(
+                jti=serializer.validated_data["jti"],
+                family=serializer.validated_data["family"],
+            )
         response = Response(status=status.HTTP_204_NO_CONTENT)
         if cookie_mode():
             cookies.tokens_clear(response=response)

@@ -21,6 +21,10 @@ JWT_REFRESH_TOKEN_LIFETIME = env_int("JWT_REFRESH_TOKEN_LIFETIME", 14 * 24 * 360
 # Seconds of clock skew tolerated on exp, nbf and iat.
 JWT_LEEWAY = env_int("JWT_LEEWAY", 5)
 JWT_COOKIE = env_bool("JWT_COOKIE", False)
+# Seconds after a refresh token's rotation during which presenting it again is taken
+# for two tabs renewing at once (refused, nothing else); later, for a stolen token:
+# the whole sign-in ends (RFC 9700 section 4.14.2).
+AUTHSITE_REFRESH_REUSE_GRACE = env_int("AUTHSITE_REFRESH_REUSE_GRACE", 5)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["accounts.api.authentication.JWTAuthentication"],
