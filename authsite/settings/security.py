@@ -110,3 +110,17 @@ AXES_ENABLE_ADMIN = False
 # empty for no limit), counted in Redis: the form tells when an address is taken, and
 # this keeps that from being asked at speed. Redis down: the form answers 503.
 AUTHSITE_SIGNUP_FORM_RATE = os.environ.get("AUTHSITE_THROTTLE_SIGNUP_FORM", "20/hour")
+
+# --- Sign-in and password reset throttles -----------------------------------------
+# POSTs to the HTML and admin sign-in forms allowed per client address: the lockout
+# counts per account, this counts one address trying many accounts.
+AUTHSITE_LOGIN_FORM_RATE = os.environ.get("AUTHSITE_THROTTLE_LOGIN_FORM", "30/minute")
+# Password reset requests per client address, and per target address (each request
+# for an address with an account sends it a mail). Past either the answer is the same
+# "mail sent" page, and no mail goes.
+AUTHSITE_PASSWORD_RESET_RATE = os.environ.get(
+    "AUTHSITE_THROTTLE_PASSWORD_RESET", "10/hour"
+)
+AUTHSITE_PASSWORD_RESET_ADDRESS_RATE = os.environ.get(
+    "AUTHSITE_THROTTLE_PASSWORD_RESET_ADDRESS", "3/hour"
+)
