@@ -1,6 +1,7 @@
 import logging
 from collections.abc import Callable
 from functools import wraps
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -288,8 +289,12 @@ class PasswordResetView(auth_views.PasswordResetView):
         )
         if throttled:
             return HttpResponseRedirect(str(self.get_success_url()))
+        # Links from the configured address, never from the request's Host header
+        # (which the client writes): a reset link must not point anywhere else.
+        site = urlsplit(settings.AUTHSITE_SITE_URL)
         opts = {
-            "use_https": self.request.is_secure(),
+            "domain_override": site.netloc,
+            "use_https": site.scheme == "https",
             "token_generator": self.token_generator,
             "from_email": self.from_email,
             "email_template_name": self.email_template_name,

@@ -3,15 +3,14 @@
 import os
 
 from authsite.env import env_bool, env_int, env_list
-from authsite.settings.core import DEBUG
 from authsite.settings.security import AUTHSITE_TRUSTED_PROXY_COUNT
 
 # --- REST API and JSON Web Tokens --------------------------------------------------
 
 JWT_ALGORITHM = os.environ.get("JWT_ALGORITHM", "HS256").strip().upper()
+# With DEBUG on, HS256 and none given, start-up (authsite.start_up) fills it in from
+# VAR_DIR/jwt_signing_key, made once per checkout.
 JWT_SIGNING_KEY = os.environ.get("JWT_SIGNING_KEY", "")
-if not JWT_SIGNING_KEY and DEBUG:
-    JWT_SIGNING_KEY = "django-insecure-jwt-development-key-do-not-use-in-production"
 JWT_SIGNING_KEY_FILE = os.environ.get("JWT_SIGNING_KEY_FILE", "")
 JWT_VERIFYING_KEY_FILES = env_list("JWT_VERIFYING_KEY_FILES")
 JWT_ISSUER = os.environ.get("JWT_ISSUER", "authsite")

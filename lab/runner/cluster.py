@@ -37,6 +37,7 @@ def base_env(*, database_url: str, var_dir: Path) -> dict[str, str]:
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(48),
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        AUTHSITE_SITE_URL="http://127.0.0.1",
         # Plain HTTP on loopback: no redirect to HTTPS.
         DJANGO_SECURE_SSL_REDIRECT="0",
         DATABASE_URL=database_url,
