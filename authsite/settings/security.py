@@ -124,3 +124,8 @@ AUTHSITE_PASSWORD_RESET_RATE = os.environ.get(
 AUTHSITE_PASSWORD_RESET_ADDRESS_RATE = os.environ.get(
     "AUTHSITE_THROTTLE_PASSWORD_RESET_ADDRESS", "3/hour"
 )
+
+# --- Retention -------------------------------------------------------------------
+# Days a sign-in event (the activity list, the admin's log) is kept; `manage.py
+# cleanup` removes older ones.
+AUTHSITE_SIGN_IN_EVENT_RETENTION_DAYS = env_int("AUTHSITE_SIGN_IN_EVENT_RETENTION", 365)
