@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
@@ -16,7 +18,7 @@ from accounts.security.current_password import (
 User = get_user_model()
 
 
-def _limit_password_fields(form: forms.Form, *names: str) -> None:
+def _limit_password_fields(form: forms.BaseForm, *names: str) -> None:
     """Cap password fields so an oversized one fails validation before any hashing."""
     limit = settings.AUTHSITE_PASSWORD_MAX_LENGTH
     for name in names:
@@ -49,6 +51,10 @@ def current_password_error(
 class EmailUniqueMixin:
     """Refuse an email address that another user has, in any letter case."""
 
+    # Provided by the ModelForm this mixin is combined with.
+    cleaned_data: dict[str, Any]
+    instance: Any
+
     def clean_email(self) -> str:
         email = User.objects.normalize_email(self.cleaned_data["email"])
         others = User.objects.filter(email__iexact=email)
@@ -61,10 +67,28 @@ class EmailUniqueMixin:
         return email
 
 
-class SignupForm(EmailUniqueMixin, auth_forms.UserCreationForm):
-    email = forms.EmailField(label=_("Email"), max_length=254)
+class NewPasswordErrorsMixin:
+    """Put the validators' verdict (too short, too common) on the new password field.
 
-    class Meta(auth_forms.UserCreationForm.Meta):
+    Django puts it on the confirmation field, under a password the user did not
+    choose there; the confirmation keeps only "didn't match".
+    """
+
+    validator_errors_field = "password1"
+
+    def validate_password_for_user(self, user, *args, **kwargs) -> None:
+        kwargs.pop("password_field_name", None)
+        super().validate_password_for_user(  # type: ignore[misc]
+            user, password_field_name=self.validator_errors_field
+        )
+
+
+class SignupForm(NewPasswordErrorsMixin, EmailUniqueMixin, auth_forms.UserCreationForm):
+    email = forms.EmailField(label=_("Email"), max_length=254)
+    remember_me = forms.BooleanField(label=_("Keep me signed in"), required=False)
+
+    # django-stubs does not declare UserCreationForm.Meta.
+    class Meta(auth_forms.UserCreationForm.Meta):  # type: ignore[name-defined]
         model = User
         fields = ("username", "email")
 
@@ -103,9 +127,15 @@ class LoginForm(auth_forms.AuthenticationForm):
             wait = lockout.seconds_left(
                 self.request, {"username": self.cleaned_data.get("username")}
             )
-            return forms.ValidationError(
-                lockout.LockedOut(wait=wait).detail, code="locked_out"
-            )
+            minutes = max(1, -(-wait // 60))
+            message = ngettext(
+                "Too many failed sign-in attempts for this account from your "
+                "address. Try again in %(minutes)d minute.",
+                "Too many failed sign-in attempts for this account from your "
+                "address. Try again in %(minutes)d minutes.",
+                minutes,
+            ) % {"minutes": minutes}
+            return forms.ValidationError(message, code="locked_out")
         return super().get_invalid_login_error()
 
 
@@ -131,9 +161,12 @@ class ProfileForm(EmailUniqueMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _limit_password_fields(self, "current_password")
+        self.fields["first_name"].widget.attrs.update(autocomplete="given-name")
+        self.fields["last_name"].widget.attrs.update(autocomplete="family-name")
+        self.fields["email"].widget.attrs.update(autocomplete="email")
 
-    def clean(self):
-        cleaned_data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned_data = super().clean() or self.cleaned_data
         if "email" in self.changed_data and not self.has_error("current_password"):
             # clean() runs before the new values are copied onto the instance.
             error = current_password_error(
@@ -146,7 +179,9 @@ class ProfileForm(EmailUniqueMixin, forms.ModelForm):
         return cleaned_data
 
 
-class PasswordChangeForm(auth_forms.PasswordChangeForm):
+class PasswordChangeForm(NewPasswordErrorsMixin, auth_forms.PasswordChangeForm):
+    validator_errors_field = "new_password1"
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _limit_password_fields(self, "old_password", "new_password1", "new_password2")
@@ -163,7 +198,9 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
         return old_password
 
 
-class SetPasswordForm(auth_forms.SetPasswordForm):
+class SetPasswordForm(NewPasswordErrorsMixin, auth_forms.SetPasswordForm):
+    validator_errors_field = "new_password1"
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _limit_password_fields(self, "new_password1", "new_password2")

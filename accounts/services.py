@@ -36,9 +36,13 @@ from accounts.tokens.issue import TokenPair
 
 
 @transaction.atomic
-def user_register(*, username: str, email: str, password: str) -> User:
+def user_register(
+    *, username: str, email: str, password: str, language: str = ""
+) -> User:
     """Create an active user with a hashed password; callers validate the input first."""
-    user = User(username=username, email=User.objects.normalize_email(email))
+    user = User(
+        username=username, email=User.objects.normalize_email(email), language=language
+    )
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
@@ -98,6 +102,22 @@ def _current_password_locked_mail(*, user: User) -> None:
         from_email=None,
         recipient_list=[user.email],
     )
+
+
+def user_preferences_update(
+    *, user: User, language: str | None = None, theme: str | None = None
+) -> User:
+    """Keep the language and theme ``user`` chose; None leaves a preference as it is."""
+    fields = []
+    if language is not None:
+        user.language = language
+        fields.append("language")
+    if theme is not None:
+        user.theme = theme
+        fields.append("theme")
+    if fields:
+        user.save(update_fields=fields)
+    return user
 
 
 # --- Sessions: start, end, revoke (issue 3) ----------------------------------------
