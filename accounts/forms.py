@@ -1,4 +1,4 @@
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.conf import settings
@@ -15,6 +15,9 @@ from accounts.security.current_password import (
     CurrentPasswordWrong,
 )
 
+if TYPE_CHECKING:  # a dev-only package: the type of a translated string
+    from django_stubs_ext import StrOrPromise
+
 User = get_user_model()
 
 
@@ -26,7 +29,7 @@ def _limit_password_fields(form: forms.BaseForm, *names: str) -> None:
 
 
 def current_password_error(
-    *, user, password: str, wrong: str
+    *, user, password: str, wrong: "StrOrPromise"
 ) -> forms.ValidationError | None:
     """The form error for a current password that does not pass the per-user check
     (``wrong`` for a wrong one); None when it is right."""

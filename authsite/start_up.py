@@ -62,9 +62,11 @@ def keys_settle() -> None:
 
     if settings.DEBUG:
         var_dir = Path(settings.VAR_DIR)
-        # Django refuses to read an empty SECRET_KEY through ``settings``; the
-        # configured value itself may be empty here, until filled in below.
-        if not getattr(settings._wrapped, "SECRET_KEY", ""):
+        try:
+            has_secret_key = bool(settings.SECRET_KEY)
+        except ImproperlyConfigured:  # Django refuses to read an empty SECRET_KEY
+            has_secret_key = False
+        if not has_secret_key:
             settings.SECRET_KEY = development_key(var_dir / "secret_key")
         if (
             settings.JWT_ALGORITHM in SYMMETRIC_ALGORITHMS
