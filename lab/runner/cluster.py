@@ -49,6 +49,7 @@ def base_env(*, database_url: str, var_dir: Path) -> dict[str, str]:
         # the lab itself, not a crowd of real clients.
         AUTHSITE_THROTTLE_TOKEN="1000000/minute",  # noqa: S106 - a rate
         AUTHSITE_THROTTLE_REFRESH="1000000/minute",
+        AUTHSITE_THROTTLE_LOGIN_FORM="1000000/minute",
         PYTHONDONTWRITEBYTECODE="1",
     )
     return env
