@@ -165,6 +165,9 @@ class MeView(generics.RetrieveUpdateAPIView):
 class PasswordChangeView(TokenPairResponseMixin, APIView):
     """old_password, new_password → a new token pair; every earlier token is refused."""
 
+    #: For the schema: wrong old passwords are counted per user (429 past the limit).
+    checks_current_password = True
+
     @extend_schema(
         request=api_serializers.PasswordChangeSerializer,
         responses=inline_serializer(
