@@ -21,7 +21,7 @@ def strategy_apply(name: str, settings_fixture, servers: Servers) -> None:
         base,
         redis_sessions_url=sessions_url,
         env={**base.env, **servers.env_for(name)},
-        # Cookie names follow SESSION_COOKIE_SECURE, as accounts.api.cookies does.
+        # Cookie names follow SESSION_COOKIE_SECURE, as accounts.tokens.cookies does.
         secure_cookies=settings_fixture.SESSION_COOKIE_SECURE,
     )
     values = strategy_settings(name, context).overrides()

@@ -27,8 +27,8 @@ from rest_framework_simplejwt.token_blacklist.models import (
     OutstandingToken,
 )
 
-from accounts.api import keys
 from accounts.models import User
+from accounts.tokens import keys
 from tests.factories import PASSWORD
 from tests.live_site import Gunicorn, form_token, manage, site_env
 from tests.security.jwt_forgery import KeyServerHandler, b64, keys_generate

@@ -20,8 +20,8 @@ import json
 import pytest
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
-from accounts.api import cookies, keys
-from accounts.api.checks import check_jwt_keys
+from accounts.tokens import cookies, keys
+from accounts.tokens.checks import check_jwt_keys
 from tests.factories import PASSWORD
 from tests.security.jwt_forgery import (
     b64,

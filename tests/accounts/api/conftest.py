@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django_redis import get_redis_connection
 from rest_framework.test import APIClient
 
-from accounts.api import keys
+from accounts.tokens import keys
 from tests.factories import PASSWORD
 
 

@@ -1,16 +1,22 @@
 """System checks for the JWT configuration: one line each, naming the value at fault."""
 
+from collections.abc import Sequence
+from typing import Any
+
+from django.apps import AppConfig
 from django.conf import settings
-from django.core.checks import Error, Tags, register
+from django.core.checks import CheckMessage, Error, Tags, register
 from django.core.exceptions import ImproperlyConfigured
 
-from accounts.api.keys import SYMMETRIC_ALGORITHMS, keys_load
+from accounts.tokens.keys import SYMMETRIC_ALGORITHMS, keys_load
 
 MIN_HMAC_KEY_BYTES = 32
 
 
 @register(Tags.security, deploy=False)
-def check_jwt_keys(app_configs=None, **kwargs) -> list[Error]:
+def check_jwt_keys(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
+) -> list[CheckMessage]:
     """The keys load; with HS256 and DEBUG off, the secret is long and not SECRET_KEY."""
     algorithm = settings.JWT_ALGORITHM
     if algorithm in SYMMETRIC_ALGORITHMS and not settings.DEBUG:

@@ -146,10 +146,7 @@ def jwt_keys() -> JWTKeys:
     )
 
 
-@receiver(setting_changed, dispatch_uid="accounts.api.keys.reload")
-def _reload_keys(*, setting: str, **kwargs) -> None:
+@receiver(setting_changed, dispatch_uid="accounts.tokens.keys.reload")
+def _reload_keys(*, setting: str, **kwargs: Any) -> None:
     if setting.startswith("JWT_"):
         jwt_keys.cache_clear()
-        from accounts.api.tokens import token_backend
-
-        token_backend.cache_clear()

@@ -3,7 +3,7 @@
 The session key is the access token. Its signature and ``exp`` are checked here; the
 session data (sign-in time, last seen, IP, device) and whether the sign-in still lives
 come from the user's token record, read with one HGETALL that also yields the user
-(``accounts.api.users.token_sign_in``), so a page view reads no session store. Saving a
+(``accounts.tokens.records.token_sign_in``), so a page view reads no session store. Saving a
 signed-in session rewrites its field in that record; signing in (or ``cycle_key``, as a
 password change does) issues a new refresh token, whose jti names the sign-in, and a new
 access token. When the access token has expired, the refresh cookie renews both
@@ -13,28 +13,26 @@ keeps, stays in a signed cookie as with Django's ``signed_cookies`` engine.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeGuard
 
 from django.conf import settings
 from django.contrib.sessions.backends import signed_cookies
 from django.http import HttpRequest, HttpResponse
-from rest_framework.exceptions import APIException
-from rest_framework_simplejwt.exceptions import TokenError
 
-from accounts.sessions import tokens as token_sessions
+from accounts.sessions.strategies.jwt.sign_ins import SIGN_IN_RULES
+from accounts.tokens import claims, cookies, issue, records, revocation
+from accounts.tokens.errors import RefreshTokenAlreadyUsed, TokenRejected
 
-# The refresh serializer's answer for a refresh token that was already rotated.
-USED_UP = "already been used"
 AUTH_KEYS = ("_auth_user_id", "_auth_user_backend", "_auth_user_hash")
+# Under this strategy every page renews the access token from the refresh cookie.
+REFRESH_COOKIE_PATH = "/"
 
 
-def _is_token(key: str | None) -> bool:
-    return bool(key) and key.count(".") == 2  # type: ignore[union-attr]
+def _is_token(key: str | None) -> TypeGuard[str]:
+    return key is not None and key.count(".") == 2
 
 
 def _refresh_cookie_name() -> str:
-    from accounts.api import cookies
-
     return cookies.refresh_cookie_name()
 
 
@@ -92,42 +90,40 @@ class SessionStore(signed_cookies.SessionStore):
             and not hasattr(self, "_session_cache")
         ):
             self._session_cache = self.load()
-        return super()._get_session(no_load)
+        # django-stubs leaves SessionBase._get_session out of its SessionBase.
+        return super()._get_session(no_load)  # type: ignore[misc]
 
     _session = property(_get_session)
 
     def _load_access(self, key: str) -> dict[str, Any] | None:
-        from accounts.api import tokens, users
-
         try:
-            access = tokens.AccessToken(key)
+            access = claims.access_token_read(key)
             # SessionTimeoutMiddleware ends a timed-out sign-in, and records why.
-            user, sign_in = users.token_sign_in(payload=access.payload, timeouts=False)
-        except (TokenError, APIException):
+            user, sign_in = records.token_sign_in(
+                payload=access.payload, sign_ins=SIGN_IN_RULES, timeouts=False
+            )
+        except TokenRejected:
             return None
         return self._signed_in(user, str(access.get("sid")), sign_in)
 
     def _renew_from_refresh(self) -> dict[str, Any] | None:
-        from accounts.api import serializers, tokens, users
-
-        serializer = serializers.TokenRefreshSerializer(
-            data={"refresh": self.refresh_sent}
-        )
+        if self.refresh_sent is None:
+            return None
         try:
-            serializer.is_valid(raise_exception=True)
-            pair = serializer.validated_data
-            access = tokens.AccessToken(pair["access"])
-            user, sign_in = users.token_sign_in(payload=access.payload)
-        except (TokenError, APIException) as exc:
+            rotation = issue.refresh_rotate(
+                raw=self.refresh_sent, sign_ins=SIGN_IN_RULES
+            )
+        except RefreshTokenAlreadyUsed:
             # Two tabs renewing at once: one wins the refresh token, and the other's
             # answer must not delete the cookie that the winner's answer sets.
-            if USED_UP in str(exc):
-                self._refresh_cookie = False
+            self._refresh_cookie = False
             return None
-        self._session_key = pair["access"]
-        self.refresh_issued = pair["refresh"]
+        except TokenRejected:
+            return None
+        self._session_key = rotation.pair.access
+        self.refresh_issued = rotation.pair.refresh
         self.modified = True
-        return self._signed_in(user, str(access["sid"]), sign_in)
+        return self._signed_in(rotation.user, rotation.pair.sid, rotation.sign_in)
 
     def _signed_in(self, user: Any, sid: str, data: Any) -> dict[str, Any]:
         self.user, self.sid, self.user_id = user, sid, user.pk
@@ -137,7 +133,7 @@ class SessionStore(signed_cookies.SessionStore):
         """Whether ``session_key`` (an access token) belongs to a live sign-in."""
         if not _is_token(session_key):
             return False
-        return self.__class__(session_key)._load_access(session_key) is not None  # type: ignore[arg-type]
+        return self.__class__(session_key)._load_access(session_key) is not None
 
     # --- writing -------------------------------------------------------------------
 
@@ -149,22 +145,21 @@ class SessionStore(signed_cookies.SessionStore):
             super().save(must_create)
             return
         if self.sid is None or self._renew:
-            self._issue(int(user_id))
-        token_sessions.session_record(user_id=int(user_id), sid=self.sid, data=data)
+            self.sid = self._issue(int(user_id))
+        # The user is the record's own, and the token (not Django's backend path and
+        # password hash) authenticates the request: those keys are not recorded.
+        recorded = {k: v for k, v in data.items() if k not in AUTH_KEYS}
+        records.sign_in_record(user_id=int(user_id), sid=self.sid, data=recorded)
         self.modified = True
 
-    def _issue(self, user_id: int) -> None:
-        from accounts.api import tokens
-        from accounts.models import User
-
-        user = User(pk=user_id)
-        user._state.adding = False
-        refresh = tokens.RefreshToken.for_user(user)
-        self.sid, self.user_id = str(refresh["jti"]), user_id
-        self._get_session()[token_sessions.ISSUED_KEY] = refresh["iat"]
-        self._session_key = str(refresh.access_token)
-        self.refresh_issued = str(refresh)
+    def _issue(self, user_id: int) -> str:
+        pair = issue.token_pair_issue(user_id=user_id)
+        self.sid, self.user_id = pair.sid, user_id
+        self._get_session()[records.ISSUED_KEY] = pair.issued
+        self._session_key = pair.access
+        self.refresh_issued = pair.refresh
         self._renew = False
+        return pair.sid
 
     def cycle_key(self) -> None:
         """A new sign-in for the same data (login, password change); the old one ends."""
@@ -193,23 +188,17 @@ class SessionStore(signed_cookies.SessionStore):
                 self._end(other.user.pk, other.sid)
             return
         # A bare jti, from the index: the index forgets it from the record itself.
-        from accounts.services import refresh_token_revoke
-
-        refresh_token_revoke(jti=session_key)
+        revocation.refresh_token_revoke(jti=session_key, sign_ins=True)
 
     @staticmethod
     def _end(user_id: int, sid: str) -> None:
-        from accounts.services import refresh_token_revoke
-
-        token_sessions.sessions_forget(user_id=user_id, sids=[sid])
-        refresh_token_revoke(jti=sid)
+        records.sign_ins_forget(user_id=user_id, sids=[sid])
+        revocation.refresh_token_revoke(jti=sid, sign_ins=True)
 
     # --- the response --------------------------------------------------------------
 
     def response_finish(self, response: HttpResponse) -> None:
         """Set the refresh cookie of newly issued tokens; clear it when signed out."""
-        from accounts.api import cookies
-
         name = _refresh_cookie_name()
         if self.refresh_issued and self.sid:
             browser_only = self.get_expire_at_browser_close()
@@ -217,12 +206,10 @@ class SessionStore(signed_cookies.SessionStore):
                 name,
                 self.refresh_issued,
                 max_age=None if browser_only else settings.JWT_REFRESH_TOKEN_LIFETIME,
-                path=cookies.refresh_cookie_path(),
+                path=REFRESH_COOKIE_PATH,
                 httponly=True,
                 samesite="Lax",
-                secure=cookies._secure(),
+                secure=cookies.cookies_secure(),
             )
         elif self._refresh_cookie and self.accessed and not self.sid:
-            response.delete_cookie(
-                name, path=cookies.refresh_cookie_path(), samesite="Lax"
-            )
+            response.delete_cookie(name, path=REFRESH_COOKIE_PATH, samesite="Lax")

@@ -1,8 +1,8 @@
 """The session index of the ``jwt`` strategy: sign-ins in each user's token record.
 
-The record is written by whoever starts, renews or ends a sign-in
-(``accounts.sessions.tokens``); this index lists and forgets. The key of an entry is the
-jti of the sign-in's current refresh token.
+The record (``accounts.tokens.records``) is written by whoever starts, renews or ends a
+sign-in; this index lists and forgets. The key of an entry is the jti of the sign-in's
+current refresh token.
 """
 
 from __future__ import annotations
@@ -10,25 +10,29 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from django.core.cache import caches
 from django_redis import get_redis_connection
 
-from accounts.sessions import metadata, tokens
+from accounts.sessions import metadata
 from accounts.sessions.base import IndexedSession, SessionIndex, StoreStats
+from accounts.sessions.strategies.jwt.sign_ins import sign_in_live
+from accounts.tokens import records
 
 SCAN_COUNT = 500
 
 
-def _entries(user_id: int, fields: dict[str, Any]) -> tuple[list[IndexedSession], list]:
+def _entries(
+    user_id: int, fields: dict[str, Any]
+) -> tuple[list[IndexedSession], list[str]]:
     """Live and ended sign-ins of a record. A sign-in from before the user's "valid
     after" time (password set by an administrator, account deactivated) has ended: its
     tokens are refused. Right after such a change the record holds no snapshot (a
     tombstone) and the sign-ins still list, so the service that ends them records it."""
     now = time.time()
-    valid_after = float(fields.get("valid_after") or 0)
-    live, ended = [], []
-    for sid, data in tokens.sessions_from_fields(fields).items():
-        if tokens.session_live(data, now=now) and not tokens.sign_in_revoked(
+    valid_after = records.valid_after_from_fields(fields)
+    live: list[IndexedSession] = []
+    ended: list[str] = []
+    for sid, data in records.sign_ins_from_fields(fields).items():
+        if sign_in_live(data, now=now) and not records.sign_in_revoked(
             data, valid_after=valid_after
         ):
             live.append(
@@ -39,10 +43,6 @@ def _entries(user_id: int, fields: dict[str, Any]) -> tuple[list[IndexedSession]
     return live, ended
 
 
-def _decoded(raw: dict[bytes, bytes]) -> dict[str, str]:
-    return {k.decode(): v.decode() for k, v in raw.items()}
-
-
 class TokenSessionIndex(SessionIndex):
     def add(self, *, user_id: int, session_key: str, expires: int) -> None:
         """The engine recorded the sign-in with its data when it issued the tokens."""
@@ -51,18 +51,15 @@ class TokenSessionIndex(SessionIndex):
         """The engine rewrites the sign-in's data (last seen) when the session saves."""
 
     def remove(self, *, user_id: int, session_key: str) -> None:
-        tokens.sessions_forget(user_id=user_id, sids=[session_key])
+        records.sign_ins_forget(user_id=user_id, sids=[session_key])
 
     def sessions(self, *, user_id: int) -> list[IndexedSession]:
-        from accounts.api.users import snapshot_key
-
-        raw = get_redis_connection("default").hgetall(snapshot_key(user_id))
-        live, ended = _entries(user_id, _decoded(raw))
-        tokens.sessions_forget(user_id=user_id, sids=ended)
+        live, ended = _entries(user_id, records.record_read(user_id=user_id))
+        records.sign_ins_forget(user_id=user_id, sids=ended)
         return live
 
     def _match(self) -> str:
-        return caches["default"].make_key("jwt:user:") + "*"
+        return records.record_key_pattern()
 
     def page(
         self, *, cursor: str, size: int
@@ -83,7 +80,7 @@ class TokenSessionIndex(SessionIndex):
                 pipe.hgetall(key)
             for key, raw in zip(keys, pipe.execute(), strict=True):
                 user_id = int(key.rsplit(b":", 1)[1])
-                found.extend(_entries(user_id, _decoded(raw))[0])
+                found.extend(_entries(user_id, records.record_decode(raw))[0])
             if scan_cursor == 0:
                 return found, None
             if len(found) >= size:
@@ -94,7 +91,7 @@ class TokenSessionIndex(SessionIndex):
         sessions, users, total, counted = 0, 0, 0, 0
         for key in client.scan_iter(match=self._match(), count=1000):
             live, _ = _entries(
-                int(key.rsplit(b":", 1)[1]), _decoded(client.hgetall(key))
+                int(key.rsplit(b":", 1)[1]), records.record_decode(client.hgetall(key))
             )
             if not live:
                 continue

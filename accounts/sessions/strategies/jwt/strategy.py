@@ -1,19 +1,24 @@
-"""Stateless browser sessions: the access token is the session cookie (issue 4).
+"""Stateless browser sessions: the access token is the session cookie.
 
 The HTML sign-in issues a refresh token (the sign-in) and an access token (the session
 cookie, short-lived). A page view verifies the access token's signature and reads the
 user's Redis record once: the user snapshot, the revocation time and the live sign-ins
-(``accounts.sessions.tokens``). No session store is read or written.
+(``accounts.tokens.records``). No session store is read or written.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
+from django_redis import get_redis_connection
+
+from accounts.security.redaction import redacted_url
 from accounts.sessions.base import (
     SessionIndex,
     SessionStrategy,
     StrategyContext,
     StrategySettings,
 )
+from accounts.tokens.cookies import access_cookie_name
 
 
 class JWTStrategy(SessionStrategy):
@@ -27,26 +32,22 @@ class JWTStrategy(SessionStrategy):
     def django_settings(self, context: StrategyContext) -> StrategySettings:
         return StrategySettings(
             strategy=self.name,
-            session_engine="accounts.sessions.backends.jwt",
-            # The session cookie is the API's access cookie (accounts.api.cookies).
-            session_cookie_name="__Host-access" if context.secure_cookies else "access",
+            session_engine="accounts.sessions.strategies.jwt.engine",
+            # The session cookie is the access token's cookie, as in the API.
+            session_cookie_name=access_cookie_name(secure=context.secure_cookies),
         )
 
     def index(self) -> SessionIndex:
-        from accounts.sessions.indexes.tokens import TokenSessionIndex
+        # Imported when asked for: settings load this module before the apps are
+        # ready, and the index reaches the token models through accounts.tokens.
+        from accounts.sessions.strategies.jwt.index import TokenSessionIndex
 
         return TokenSessionIndex()
 
     def check(self) -> list[str]:
-        from django_redis import get_redis_connection
-
-        from accounts.security.redaction import redacted_url
-
         try:
             get_redis_connection("default").ping()
-        except Exception as exc:
-            from django.conf import settings
-
-            url = redacted_url(settings.CACHES["default"]["LOCATION"])
+        except Exception as exc:  # any failure to reach Redis is the one finding
+            url = redacted_url(str(settings.CACHES["default"]["LOCATION"]))
             return [f"Redis at {url} is unreachable: {exc}"]
         return []

@@ -6,22 +6,34 @@ configured algorithm, matches ``iss`` and ``aud`` exactly, honours ``nbf`` and a
 JWT_LEEWAY seconds of clock skew.
 """
 
-from datetime import timedelta
+import re
+from datetime import datetime, timedelta
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 import jwt
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.utils.translation import gettext_lazy as _
+
+# SimpleJWT's token module reads its settings through DRF's APISettings, so importing
+# it loads rest_framework.settings; this package itself uses nothing of DRF.
 from rest_framework_simplejwt import tokens
 from rest_framework_simplejwt.backends import TokenBackend
 from rest_framework_simplejwt.exceptions import (
     TokenBackendError,
     TokenBackendExpiredToken,
+    TokenError,
 )
 
-from accounts.api.keys import jwt_keys
+from accounts.tokens.errors import TokenInvalid, UserClaimInvalid
+from accounts.tokens.keys import jwt_keys
 
 REQUIRED_CLAIMS = ["iss", "aud", "sub", "exp", "iat", "jti", "token_type"]
+#: The kinds of token the site issues; verify vouches for no other.
+ISSUED_TOKEN_TYPES = ("access", "refresh")
+_USER_ID = re.compile(r"[1-9][0-9]{0,17}")
 # Larger than any token we issue (about 1 kB with RS256); anything bigger is not ours
 # and is refused before it is parsed.
 MAX_TOKEN_LENGTH = 4096
@@ -80,9 +92,16 @@ def token_backend() -> KeyedTokenBackend:
     return KeyedTokenBackend()
 
 
+@receiver(setting_changed, dispatch_uid="accounts.tokens.claims.reload")
+def _reload_backend(*, setting: str, **kwargs: Any) -> None:
+    if setting.startswith("JWT_"):
+        jwt_keys.cache_clear()
+        token_backend.cache_clear()
+
+
 class KeyedTokenMixin:
     payload: dict[str, Any]
-    current_time: Any
+    current_time: datetime
 
     @property
     def token_backend(self) -> TokenBackend:
@@ -91,7 +110,7 @@ class KeyedTokenMixin:
     def get_token_backend(self) -> TokenBackend:
         return token_backend()
 
-    def set_iat(self, claim: str = "iat", at_time=None) -> None:
+    def set_iat(self, claim: str = "iat", at_time: datetime | None = None) -> None:
         # Sub-second, so that a token issued just after a revocation is newer than it
         # (RFC 7519 NumericDate allows fractions).
         self.payload[claim] = (at_time or self.current_time).timestamp()
@@ -103,7 +122,9 @@ class AccessToken(KeyedTokenMixin, tokens.AccessToken):
         return timedelta(seconds=settings.JWT_ACCESS_TOKEN_LIFETIME)
 
 
-class RefreshToken(KeyedTokenMixin, tokens.RefreshToken):
+# SimpleJWT's annotations disagree between its own BlacklistMixin.for_user and
+# Token.for_user (generic in the token type); the classes work together at run time.
+class RefreshToken(KeyedTokenMixin, tokens.RefreshToken):  # type: ignore[misc]
     access_token_class = AccessToken
 
     @property
@@ -112,7 +133,9 @@ class RefreshToken(KeyedTokenMixin, tokens.RefreshToken):
 
     @property
     def access_token(self) -> AccessToken:
-        access = super().access_token
+        # access_token_class above makes this our AccessToken; SimpleJWT's annotation
+        # names its own.
+        access = cast(AccessToken, super().access_token)
         # OpenID's "sid": the refresh token (the sign-in) this access token came from.
         access["sid"] = self.payload["jti"]
         return access
@@ -120,3 +143,42 @@ class RefreshToken(KeyedTokenMixin, tokens.RefreshToken):
 
 class UntypedToken(KeyedTokenMixin, tokens.UntypedToken):
     pass
+
+
+def user_id_from_claim(sub: Any) -> int:
+    """The user id in a ``sub`` claim; anything but a decimal id is an invalid token."""
+    if not isinstance(sub, str) or not _USER_ID.fullmatch(sub):
+        raise UserClaimInvalid
+    return int(sub)
+
+
+def access_token_read(raw: str) -> AccessToken:
+    """The verified access token ``raw``; raise TokenInvalid for anything else."""
+    try:
+        # SimpleJWT annotates the argument as a Token; it takes the encoded string.
+        return AccessToken(raw)  # type: ignore[arg-type]
+    except TokenError as exc:
+        raise TokenInvalid(exc.args[0]) from exc
+
+
+def refresh_token_read(raw: str) -> RefreshToken:
+    """The verified, not blacklisted refresh token ``raw``; else raise TokenInvalid."""
+    try:
+        return RefreshToken(raw)  # type: ignore[arg-type]  # as above
+    except TokenError as exc:
+        raise TokenInvalid(exc.args[0]) from exc
+
+
+def issued_token_read(raw: str) -> UntypedToken:
+    """A verified token of a kind the site issues (access or refresh), else TokenInvalid.
+
+    UntypedToken checks no type: only the kinds the site issues pass, so that a check
+    never vouches for a token no endpoint would accept.
+    """
+    try:
+        token = UntypedToken(raw)  # type: ignore[arg-type]  # as above
+    except TokenError as exc:
+        raise TokenInvalid(exc.args[0]) from exc
+    if token.get("token_type") not in ISSUED_TOKEN_TYPES:
+        raise TokenInvalid(_("Token has wrong type"))
+    return token
