@@ -5,7 +5,6 @@ from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
 from django.core.validators import MaxLengthValidator
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -155,10 +154,7 @@ class LoginForm(auth_forms.AuthenticationForm):
         return super().get_invalid_login_error()
 
 
-StrOrPromise = str | Promise
-
-
-def _time_zone_choices() -> list[tuple[str, StrOrPromise]]:
+def _time_zone_choices() -> list[tuple[str, "StrOrPromise"]]:
     return [("", _("Not set (UTC)")), *((name, name) for name in time_zone_names())]
 
 
