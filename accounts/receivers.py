@@ -60,8 +60,11 @@ def sign_in_failed(
 def sign_in_locked_out(
     sender: Any, request: HttpRequest | None, username: str | None, **kwargs: Any
 ) -> None:
+    # django-axes' ``username`` is its counter name (accounts.security.lockout); the
+    # name as typed is in the credentials it keeps on the request.
+    credentials = getattr(request, "axes_credentials", None) or {}
     services.sign_in_failure_record(
-        request=request, username=username or "", locked_out=True
+        request=request, username=str(credentials.get("username", "")), locked_out=True
     )
 
 

@@ -16,6 +16,7 @@ from django.utils.crypto import salted_hmac
 # store keeps no trace of ended sessions.
 REASON_TTL_SECONDS = 15 * 60
 KEY_SALT = "accounts.sessions.end_reasons"
+REASON_FIELD = "ended"
 
 
 def _key(session_key: str) -> str:
@@ -27,7 +28,11 @@ def _key(session_key: str) -> str:
 def reason_keep(*, session_key: str, reason: str) -> None:
     """Remember for a while why the session ``session_key`` was ended."""
     if session_key and reason:
-        caches["sessions"].set(_key(session_key), reason, timeout=REASON_TTL_SECONDS)
+        # A dict: the sessions alias may hold nothing else (its codec stores
+        # session-shaped JSON and never unpickles).
+        caches["sessions"].set(
+            _key(session_key), {REASON_FIELD: reason}, timeout=REASON_TTL_SECONDS
+        )
 
 
 def reason_of(*, session_key: str) -> str | None:
@@ -35,7 +40,8 @@ def reason_of(*, session_key: str) -> str | None:
     if not session_key:
         return None
     value = caches["sessions"].get(_key(session_key))
-    return value if isinstance(value, str) else None
+    reason = value.get(REASON_FIELD) if isinstance(value, dict) else None
+    return reason if isinstance(reason, str) else None
 
 
 def reason_forget(*, session_key: str) -> None:
