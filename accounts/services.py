@@ -15,7 +15,7 @@ from accounts.models import AuthEvent, User
 from accounts.security import lockout
 from accounts.security.client_ip import client_ip
 from accounts.selectors import token_sign_in_rules, tokens_are_sessions
-from accounts.sessions import metadata, timeouts
+from accounts.sessions import metadata, timeouts, user_snapshots
 from accounts.sessions.base import IndexedSession
 from accounts.sessions.index import (
     index_add,
@@ -295,3 +295,13 @@ def token_record_forget(*, user_id: int) -> None:
     transaction.on_commit(
         lambda: records.snapshot_forget(user_id=user_id, sign_ins=sign_ins)
     )
+
+
+def session_user_snapshots_forget(*, user_id: int) -> None:
+    """Drop the user snapshots kept next to the user's sessions after a change to the
+    user: now, so that the change fails (and rolls back) if the store is down, and
+    again after commit, because a request may have cached the old row in between."""
+    if not user_snapshots.snapshots_kept():
+        return
+    user_snapshots.user_snapshots_forget(user_id=user_id)
+    transaction.on_commit(lambda: user_snapshots.user_snapshots_forget(user_id=user_id))

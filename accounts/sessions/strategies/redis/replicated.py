@@ -21,6 +21,7 @@ from typing import Any
 
 from django.conf import settings
 
+from accounts.sessions.cache import SNAPSHOT_GONE, SNAPSHOT_GONE_SECONDS
 from accounts.sessions.strategies.redis.engine import SessionStore as RedisSessionStore
 
 logger = logging.getLogger("authsite.sessions")
@@ -47,6 +48,17 @@ class SessionStore(RedisSessionStore):
                 settings.AUTHSITE_REDIS_WAIT_MS,
             )
         return replies
+
+    @classmethod
+    def user_snapshots_forget(cls, session_keys: list[str]) -> None:
+        # Waits for the replicas like a session write: the next request may read one.
+        store = cls()
+        client = store._cache.client
+        pipe = store._pipeline()
+        for key in session_keys:
+            name = client.make_key(cls.snapshot_key_of(key))
+            pipe.set(name, client.encode(SNAPSHOT_GONE), ex=SNAPSHOT_GONE_SECONDS)
+        store._replicas_wait(pipe)
 
     def store_write(self, data: dict[str, Any], *, ttl: int, only_new: bool) -> bool:
         client = self._cache.client

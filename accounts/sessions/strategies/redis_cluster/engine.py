@@ -17,6 +17,7 @@ from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.base import CreateError, UpdateError
 
 from accounts.sessions import metadata, timeouts
+from accounts.sessions.cache import SNAPSHOT_PREFIX
 from accounts.sessions.strategies.redis.engine import SessionStore as RedisSessionStore
 from accounts.sessions.strategies.redis_cluster.keys import (
     SESSION_PREFIX,
@@ -42,6 +43,11 @@ class SessionStore(RedisSessionStore):
     @property
     def cache_key(self) -> str:
         return session_name(self._get_or_create_session_key())
+
+    @classmethod
+    def snapshot_key_of(cls, session_key: str) -> str:
+        # Braced as the session's own key: both come back in one MGET from one slot.
+        return SNAPSHOT_PREFIX + session_name(session_key)[len(SESSION_PREFIX) :]
 
     def _user_id(self) -> Any:
         data = getattr(self, "_session_cache", None) or {}
