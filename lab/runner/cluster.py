@@ -101,6 +101,7 @@ def cluster_start(
     env: dict[str, str],
     extra_node_env: dict[str, str] | None = None,
     with_balancer: bool = True,
+    workers: int = 1,
 ) -> Cluster:
     """Start stores, ``nodes`` gunicorn nodes and (unless told not to) nginx."""
     nginx = binary_find(name="nginx") if with_balancer else ""
@@ -146,7 +147,9 @@ def cluster_start(
         started[name] = (
             port,
             processes.spawn(
-                name=name, command=gunicorn_command(port=port), env=node_env
+                name=name,
+                command=gunicorn_command(port=port, workers=workers),
+                env=node_env,
             ),
         )
     for name, (port, process) in started.items():
@@ -204,12 +207,12 @@ def cluster_start(
     return cluster
 
 
-def gunicorn_command(*, port: int) -> list[str]:
-    # One sync worker per node: a node is one process, like the simplest deployment,
-    # so per-process ("local") sessions are per node.
+def gunicorn_command(*, port: int, workers: int = 1) -> list[str]:
+    # One sync worker per node by default: a node is one process, like the simplest
+    # deployment, so per-process ("local") sessions are per node.
     return [
         sys.executable, "-m", "gunicorn", "authsite.wsgi:application",
-        "--bind", f"127.0.0.1:{port}", "--workers", "1", "--worker-class", "sync",
+        "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--worker-class", "sync",
         "--timeout", "60", "--graceful-timeout", "2", "--no-control-socket",
     ]  # fmt: skip
 
