@@ -74,11 +74,12 @@ class SessionMiddleware(DjangoSessionMiddleware):
 class SessionUserMiddleware:
     """Take ``request.user`` from a session that carries it: no database query.
 
-    The jwt engine builds the user from the token record it reads anyway; the cache
-    engines return the user's snapshot with the session (``selectors.session_user``).
-    A snapshot user cannot be saved, so unsafe requests (forms that change the
-    account) get the database row instead. Other engines leave Django's
-    AuthenticationMiddleware be.
+        The jwt engine builds the user from the token record it reads anyway; the cache
+        engines return the user's snapshot with the session, the db engines its row
+    (``selectors.session_user``).
+        A snapshot user cannot be saved, so unsafe requests (forms that change the
+        account) get the database row instead. Other engines leave Django's
+        AuthenticationMiddleware be.
     """
 
     def __init__(self, get_response):
@@ -88,7 +89,7 @@ class SessionUserMiddleware:
         session = getattr(request, "session", None)
         if hasattr(session, "from_request"):
             request.user = SimpleLazyObject(lambda: self.session_user(request))
-        elif hasattr(session, "user_snapshot_keep"):
+        elif getattr(session, "carries_user", False):
             request.user = SimpleLazyObject(lambda: self.snapshot_user(request))
         return self.get_response(request)
 

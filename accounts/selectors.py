@@ -135,15 +135,20 @@ def session_user(*, request: HttpRequest) -> AbstractBaseUser | AnonymousUser:
     snapshot: Any = getattr(session, "user_snapshot", None)
     if _snapshot_fits(session, snapshot):
         return records.user_of_snapshot(int(session[SESSION_KEY]), snapshot)
+    row = getattr(session, "user_row", None)  # read with the session (db engines)
+    if row is not None and _snapshot_fits(session, _snapshot_of(row, session)):
+        return row
     user = get_user(request)
     keep = getattr(session, "user_snapshot_keep", None)
     if user.is_authenticated and keep is not None:
-        keep(
-            {
-                **records.snapshot_of_user(user),
-                "id": str(user.pk),
-                "backend": session[BACKEND_SESSION_KEY],
-                "hash": user.get_session_auth_hash(),
-            }
-        )
+        keep(_snapshot_of(user, session))
     return user
+
+
+def _snapshot_of(user: Any, session: SessionBase) -> dict[str, str]:
+    return {
+        **records.snapshot_of_user(user),
+        "id": str(user.pk),
+        "backend": session.get(BACKEND_SESSION_KEY) or "",
+        "hash": user.get_session_auth_hash(),
+    }

@@ -39,40 +39,37 @@ SNAPSHOT_GONE = "-"
 SNAPSHOT_GONE_SECONDS = 10
 
 
-class StrictCacheSessionStore(CacheSessionStore):
-    """Django's cache session engine, except that a store outage raises."""
+class UserSnapshotMixin:
+    """Keep the user's snapshot next to each session in the sessions cache, and load
+    both in one round trip (MGET, get_multi); ``load_with_snapshot`` does the read."""
 
-    # Django's private attributes, which its type stubs leave out.
-    _cache: Any
-    if TYPE_CHECKING:
-
-        def _get_session(self, no_load: bool = False) -> dict[str, Any]: ...
-
+    #: Engines with this flag put the signed-in user on the session (the core reads it).
+    carries_user = True
     #: What the store returned for the user's snapshot with the session: a dict, the
     #: tombstone, or None. The core builds ``request.user`` from it (no query).
     user_snapshot: Any = None
+    _cache: Any
+    session_key: str | None
 
     @classmethod
     def snapshot_key_of(cls, session_key: str) -> str:
         """The cache key of the user snapshot kept next to session ``session_key``."""
         return SNAPSHOT_PREFIX + session_key
 
-    def load(self) -> dict[str, Any]:
-        # The session and its user's snapshot in one round trip (MGET, get_multi).
+    def load_with_snapshot(self, cache_key: str) -> Any:
+        """The session's data under ``cache_key`` (None if absent), and the snapshot."""
         snapshot_key = self.snapshot_key_of(self.session_key or "")
         try:
-            values = self._cache.get_many([self.cache_key, snapshot_key])
+            values = self._cache.get_many([cache_key, snapshot_key])
         except STORE_ERRORS:
             raise
         except Exception:
             # As Django: a key the cache refuses (memcached) resets the session.
             values = {}
-        session_data = values.get(self.cache_key)
-        if session_data is not None:
+        data = values.get(cache_key)
+        if data is not None:
             self.user_snapshot = values.get(snapshot_key)
-            return session_data
-        self._session_key = None
-        return {}
+        return data
 
     def user_snapshot_keep(self, snapshot: dict[str, str]) -> None:
         """Cache ``snapshot`` next to this session, unless a change left a tombstone."""
@@ -89,6 +86,23 @@ class StrictCacheSessionStore(CacheSessionStore):
             {cls.snapshot_key_of(key): SNAPSHOT_GONE for key in session_keys},
             SNAPSHOT_GONE_SECONDS,
         )
+
+
+class StrictCacheSessionStore(UserSnapshotMixin, CacheSessionStore):
+    """Django's cache session engine, except that a store outage raises."""
+
+    # Django's private attributes, which its type stubs leave out.
+    _cache: Any
+    if TYPE_CHECKING:
+
+        def _get_session(self, no_load: bool = False) -> dict[str, Any]: ...
+
+    def load(self) -> dict[str, Any]:
+        session_data = self.load_with_snapshot(self.cache_key)
+        if session_data is not None:
+            return session_data
+        self._session_key = None
+        return {}
 
 
 class CacheSessionIndex(SessionIndex):

@@ -24,6 +24,7 @@ SNAPSHOT_STRATEGIES = (
     "redis-sentinel",
     "memcached",
     "redis-cluster",
+    "cached_db",
 )
 
 
@@ -86,6 +87,29 @@ def test_warm_page_reads_no_database_row(
         assert "Signed in as alice" in response.text
     finally:
         strategy_cleanup(name, servers)
+
+
+def test_page_on_db_is_one_query_for_session_and_user(
+    client, user, settings, servers, django_assert_num_queries
+):
+    strategy_apply("db", settings, servers)
+    warm_page(client, user)
+
+    with django_assert_num_queries(1) as captured:
+        response = client.get("/")
+
+    assert "Signed in as alice" in response.text
+    assert "accounts_user" in captured.captured_queries[0]["sql"]
+
+
+def test_page_on_db_signs_out_a_deactivated_user(client, user, settings, servers):
+    strategy_apply("db", settings, servers)
+    warm_page(client, user)
+
+    user.is_active = False
+    user.save()
+
+    assert "Signed in as" not in client.get("/").text
 
 
 def test_warm_page_on_replicated_redis_is_one_round_trip(
