@@ -111,3 +111,12 @@ def test_bench_text_names_each_verdict(checked):
         in text
     )
     assert "  not measured  JWT API call vs DRF TokenAuthentication: -" in text
+
+
+def test_bench_text_says_why_a_target_was_missed(checked):
+    text = bench_text(
+        {"cases": {}, "targets": list(checked.values()), "load_generator": "python"}
+    )
+
+    assert "why: the JWT adds one Redis HGETALL" in text
+    assert "why: the signed-in page renders more" not in text  # that one was met
