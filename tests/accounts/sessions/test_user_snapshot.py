@@ -208,3 +208,19 @@ def test_last_login_update_keeps_the_snapshot(client, user, own_redis):
     user.save(update_fields=["last_login"])
 
     assert snapshot_of(client)["username"] == "alice"
+
+
+@pytest.mark.parametrize("name", SNAPSHOT_STRATEGIES)
+def test_deactivation_signs_out_under_every_snapshot_strategy(
+    name, client, user, settings, servers
+):
+    strategy_apply(name, settings, servers)
+    try:
+        warm_page(client, user)
+
+        user.is_active = False
+        user.save()
+
+        assert "Signed in as" not in client.get("/").text
+    finally:
+        strategy_cleanup(name, servers)
