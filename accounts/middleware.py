@@ -74,12 +74,11 @@ class SessionMiddleware(DjangoSessionMiddleware):
 class SessionUserMiddleware:
     """Take ``request.user`` from a session that carries it: no database query.
 
-        The jwt engine builds the user from the token record it reads anyway; the cache
-        engines return the user's snapshot with the session, the db engines its row
-    (``selectors.session_user``).
-        A snapshot user cannot be saved, so unsafe requests (forms that change the
-        account) get the database row instead. Other engines leave Django's
-        AuthenticationMiddleware be.
+    The jwt engine builds the user from the token record it reads anyway; the cache
+    engines return the user's snapshot with the session, the db engines its row
+    (``selectors.session_user``). A snapshot user cannot be saved, so unsafe requests
+    (forms that change the account) get the database row instead. Other engines leave
+    Django's AuthenticationMiddleware be.
     """
 
     def __init__(self, get_response):
