@@ -139,10 +139,16 @@ def session_user(*, request: HttpRequest) -> AbstractBaseUser | AnonymousUser:
     if row is not None and _snapshot_fits(session, _snapshot_of(row, session)):
         return row
     user = get_user(request)
-    keep = getattr(session, "user_snapshot_keep", None)
-    if user.is_authenticated and keep is not None:
-        keep(_snapshot_of(user, session))
+    if user.is_authenticated:
+        session_user_snapshot_keep(session=session, user=user)
     return user
+
+
+def session_user_snapshot_keep(*, session: SessionBase, user: Any) -> None:
+    """Cache ``user``'s snapshot next to ``session`` when its engine keeps one."""
+    keep = getattr(session, "user_snapshot_keep", None)
+    if keep is not None:
+        keep(_snapshot_of(user, session))
 
 
 def _snapshot_of(user: Any, session: SessionBase) -> dict[str, str]:

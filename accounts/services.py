@@ -14,7 +14,11 @@ from django.utils.crypto import constant_time_compare
 from accounts.models import AuthEvent, User
 from accounts.security import lockout
 from accounts.security.client_ip import client_ip
-from accounts.selectors import token_sign_in_rules, tokens_are_sessions
+from accounts.selectors import (
+    session_user_snapshot_keep,
+    token_sign_in_rules,
+    tokens_are_sessions,
+)
 from accounts.sessions import metadata, timeouts, user_snapshots
 from accounts.sessions.base import IndexedSession
 from accounts.sessions.index import (
@@ -103,6 +107,8 @@ def session_signed_in(*, request: HttpRequest, user: User) -> None:
     # limit below read the user's sessions from the store, this one included.
     session.save()
     index_add(session=session)
+    # Now, while the user's row is at hand: the first page is then one read as well.
+    session_user_snapshot_keep(session=session, user=user)
     _session_signal(
         session_started,
         user=user,

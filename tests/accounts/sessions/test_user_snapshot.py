@@ -224,3 +224,13 @@ def test_deactivation_signs_out_under_every_snapshot_strategy(
         assert "Signed in as" not in client.get("/").text
     finally:
         strategy_cleanup(name, servers)
+
+
+def test_first_page_after_sign_in_is_one_mget_too(client, user, own_redis):
+    counter = redis.Redis(port=own_redis.port)
+    assert sign_in(client, user.username).status_code == 302
+    counter.config_resetstat()
+
+    client.get("/")
+
+    assert commands_sent(counter) == {"mget": 1}
