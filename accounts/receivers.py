@@ -10,7 +10,7 @@ from django.http import HttpRequest
 
 from accounts import services
 from accounts.models import AuthEvent, User
-from accounts.signals import session_ended, session_started
+from accounts.signals import session_ended, session_started, users_updated
 
 # Set on a request by code that signs a user out for a reason other than "sign out".
 END_KIND_ATTRIBUTE = "authsite_session_end_kind"
@@ -97,4 +97,13 @@ def session_user_snapshots_forget_on_m2m(
     else:
         user_ids = list(pk_set or ())
     for user_id in user_ids:
+        services.session_user_snapshots_forget(user_id=user_id)
+
+
+@receiver(users_updated, dispatch_uid="accounts.cached_users_forget_on_update")
+def cached_users_forget_on_update(
+    sender: Any, user_ids: list[int], **kwargs: Any
+) -> None:
+    for user_id in user_ids:
+        services.token_record_forget(user_id=user_id)
         services.session_user_snapshots_forget(user_id=user_id)

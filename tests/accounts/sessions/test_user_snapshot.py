@@ -11,6 +11,7 @@ from django.conf import settings as django_settings
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import caches
 
+from accounts.models import User
 from accounts.sessions.cache import SNAPSHOT_GONE
 from authsite.embedded_redis import EmbeddedRedis
 from tests.conftest import session_key_of, sign_in
@@ -234,3 +235,11 @@ def test_first_page_after_sign_in_is_one_mget_too(client, user, own_redis):
     client.get("/")
 
     assert commands_sent(counter) == {"mget": 1}
+
+
+def test_queryset_update_of_users_drops_the_snapshot(client, user, own_redis):
+    warm_page(client, user)
+
+    User.objects.filter(pk=user.pk).update(first_name="Alice")
+
+    assert snapshot_of(client) == SNAPSHOT_GONE
