@@ -7,6 +7,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.middleware import (
     SessionMiddleware as DjangoSessionMiddleware,
 )
+from django.utils.cache import patch_cache_control
 from django.utils.functional import SimpleLazyObject
 
 from accounts.models import AuthEvent
@@ -15,6 +16,37 @@ from accounts.selectors import session_user, user_for_update
 from accounts.sessions import timeouts
 from accounts.sessions.index import index_touch
 from accounts.unavailable import SERVICE_ERRORS, service_unavailable_response
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: no-store`` on what a shared or browser cache must not keep.
+
+    Every page answered to a signed-in user (OWASP ASVS 5.0 V14.3.2: a proxy or the
+    back button must not show one user's page to the next), and every API answer that
+    has not set its own caching (tokens, the user's data, errors): the public JWKS
+    says ``public`` itself.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path_info.startswith("/api/"):
+            if not response.has_header("Cache-Control"):
+                patch_cache_control(response, no_store=True)
+        elif self._signed_in(request):
+            patch_cache_control(response, no_store=True, private=True)
+        return response
+
+    @staticmethod
+    def _signed_in(request) -> bool:
+        # Only a user the request already looked up: reading it here would load the
+        # session of every anonymous request (and fail outside the 503 handling).
+        user = request.__dict__.get("user")
+        if isinstance(user, SimpleLazyObject):
+            user = getattr(user, "_wrapped", None)
+        return bool(getattr(user, "is_authenticated", False))
 
 
 class ServiceUnavailableMiddleware:

@@ -53,6 +53,7 @@ def base_env(*, database_url: str, var_dir: Path) -> dict[str, str]:
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(48),
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        AUTHSITE_SITE_URL="http://127.0.0.1",
         # Plain HTTP on loopback: no redirect to HTTPS.
         DJANGO_SECURE_SSL_REDIRECT="0",
         DATABASE_URL=database_url,
@@ -64,6 +65,7 @@ def base_env(*, database_url: str, var_dir: Path) -> dict[str, str]:
         # the lab itself, not a crowd of real clients.
         AUTHSITE_THROTTLE_TOKEN="1000000/minute",  # noqa: S106 - a rate
         AUTHSITE_THROTTLE_REFRESH="1000000/minute",
+        AUTHSITE_THROTTLE_LOGIN_FORM="1000000/minute",
         PYTHONDONTWRITEBYTECODE="1",
     )
     return env

@@ -197,3 +197,15 @@ def test_a_100_kb_token_is_refused(forge, assert_refused):
 
     assert len(token) > 100_000
     assert_refused(token)
+
+
+@pytest.mark.parametrize("claim", ["exp", "nbf", "iat"])
+@pytest.mark.parametrize(
+    "value",
+    ["soon", 1e20, -1e20, [1], True, None, {"t": 1}],
+    ids=["text", "huge", "huge-negative", "list", "bool", "null", "object"],
+)
+def test_a_time_claim_that_is_not_a_number_in_range_is_refused(
+    forge, assert_refused, claim, value
+):
+    assert_refused(forge({claim: value}))

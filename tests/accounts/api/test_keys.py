@@ -17,6 +17,7 @@ from accounts.tokens import keys
 from accounts.tokens.checks import check_jwt_keys
 from accounts.tokens.claims import RefreshToken
 from tests.accounts.api.conftest import generate_keys
+from tests.live_site import PRODUCTION_SECRET_KEY
 
 pytestmark = pytest.mark.django_db
 
@@ -184,8 +185,9 @@ def test_manage_check_fails_with_a_short_key_in_production():
         env={
             "PATH": "/usr/bin:/bin",
             "DJANGO_DEBUG": "0",
-            "DJANGO_SECRET_KEY": "s" * 60,
+            "DJANGO_SECRET_KEY": PRODUCTION_SECRET_KEY,
             "DJANGO_ALLOWED_HOSTS": "auth.example.com",
+            "AUTHSITE_SITE_URL": "https://auth.example.com",
             "JWT_SIGNING_KEY": "too-short",
             "REDIS_URL": django_settings.REDIS_URL,
             "AUTHSITE_VAR_DIR": tempfile.mkdtemp(),
@@ -196,4 +198,4 @@ def test_manage_check_fails_with_a_short_key_in_production():
     )
 
     assert result.returncode != 0
-    assert "authsite.E012" in result.stderr
+    assert "JWT_SIGNING_KEY is 9 bytes; HS256 needs at least 32." in result.stderr
