@@ -35,7 +35,8 @@ SNAPSHOT_TTL_SECONDS = 600
 # What a change of the user leaves instead of the snapshot. While it lives, requests
 # read the database and write nothing back: a request that read the row before the
 # change cannot cache it after the change (its ``add`` finds the tombstone).
-SNAPSHOT_GONE = "-"
+# A dict: the sessions codec stores dicts only.
+SNAPSHOT_GONE = {"gone": "1"}
 SNAPSHOT_GONE_SECONDS = 10
 
 
