@@ -8,9 +8,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from lab.runner.bench import BenchOptions, authbench_run, bench_text, cases_define
+from lab.runner.bench import BenchOptions, authbench_run, cases_define
 from lab.runner.database import database_ready
 from lab.runner.processes import LabError
+from lab.runner.targets import bench_text
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from lab.runner.bench import bench_text, targets_check
+from lab.runner.targets import bench_text, targets_check
 
 
 def figures(**rps):
