@@ -12,7 +12,7 @@ from django.utils.functional import SimpleLazyObject
 
 from accounts.models import AuthEvent
 from accounts.receivers import END_KIND_ATTRIBUTE
-from accounts.selectors import user_for_update
+from accounts.selectors import session_user, user_for_update
 from accounts.sessions import end_reasons, timeouts
 from accounts.sessions.index import index_key_of, index_touch, session_index_key
 from accounts.sessions.registry import strategy_active
@@ -139,11 +139,13 @@ def session_end_reason(request) -> str | None:
 
 
 class SessionUserMiddleware:
-    """Take ``request.user`` from a session that carries it (jwt): no database query.
+    """Take ``request.user`` from a session that carries it: no database query.
 
-    The jwt engine builds the user from the token record it reads anyway. A snapshot
-    user cannot be saved, so unsafe requests (forms that change the account) get the
-    database row instead. Other engines leave Django's AuthenticationMiddleware be.
+    The jwt engine builds the user from the token record it reads anyway; the cache
+    engines return the user's snapshot with the session, the db engines its row
+    (``selectors.session_user``). A snapshot user cannot be saved, so unsafe requests
+    (forms that change the account) get the database row instead. Other engines leave
+    Django's AuthenticationMiddleware be.
     """
 
     def __init__(self, get_response):
@@ -153,7 +155,18 @@ class SessionUserMiddleware:
         session = getattr(request, "session", None)
         if hasattr(session, "from_request"):
             request.user = SimpleLazyObject(lambda: self.session_user(request))
+        elif getattr(session, "carries_user", False):
+            request.user = SimpleLazyObject(lambda: self.snapshot_user(request))
         return self.get_response(request)
+
+    @staticmethod
+    def snapshot_user(request):
+        user = session_user(request=request)
+        if request.method in ("GET", "HEAD", "OPTIONS", "TRACE") or not getattr(
+            user, "_token_snapshot", False
+        ):
+            return user
+        return user_for_update(user=user)
 
     @staticmethod
     def session_user(request):

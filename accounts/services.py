@@ -17,11 +17,12 @@ from accounts.models import AuthEvent, User, time_zone_names
 from accounts.security import current_password, lockout
 from accounts.security.client_ip import client_ip
 from accounts.selectors import (
+    session_user_snapshot_keep,
     token_sign_in_rules,
     tokens_are_sessions,
     user_by_sign_in_name,
 )
-from accounts.sessions import metadata, timeouts
+from accounts.sessions import metadata, timeouts, user_snapshots
 from accounts.sessions.base import IndexedSession
 from accounts.sessions.index import (
     index_add,
@@ -172,6 +173,8 @@ def session_signed_in(*, request: HttpRequest, user: User) -> None:
     # limit below read the user's sessions from the store, this one included.
     session.save()
     index_add(session=session)
+    # Now, while the user's row is at hand: the first page is then one read as well.
+    session_user_snapshot_keep(session=session, user=user)
     _session_signal(
         session_started,
         user=user,
@@ -447,3 +450,13 @@ def token_record_forget(*, user_id: int) -> None:
     transaction.on_commit(
         lambda: records.snapshot_forget(user_id=user_id, sign_ins=sign_ins)
     )
+
+
+def session_user_snapshots_forget(*, user_id: int) -> None:
+    """Drop the user snapshots kept next to the user's sessions after a change to the
+    user: now, so that the change fails (and rolls back) if the store is down, and
+    again after commit, because a request may have cached the old row in between."""
+    if not user_snapshots.snapshots_kept():
+        return
+    user_snapshots.user_snapshots_forget(user_id=user_id)
+    transaction.on_commit(lambda: user_snapshots.user_snapshots_forget(user_id=user_id))

@@ -151,6 +151,16 @@ def _user_from_snapshot(user_id: int, data: Mapping[str, str]) -> Any:
     return user
 
 
+def snapshot_of_user(user: Any) -> dict[str, str]:
+    """The snapshot of ``user`` as this record keeps it (also kept next to sessions)."""
+    return _snapshot_from_user(user)
+
+
+def user_of_snapshot(user_id: int, data: Mapping[str, str]) -> Any:
+    """A partial, unsaveable copy of user ``user_id`` from ``data``."""
+    return _user_from_snapshot(user_id, data)
+
+
 def _load_user(user_id: int) -> AbstractBaseUser | None:
     return get_user_model().objects.filter(pk=user_id).first()
 
