@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0004_user_language_theme'),
+        ('accounts', '0005_user_manager'),
     ]
 
     operations = [
