@@ -5,8 +5,8 @@ from rest_framework.test import APIClient
 
 from accounts.models import AuthEvent
 from accounts.selectors import sessions_for_user
-from tests.conftest import session_key_of, sign_in
 from tests.factories import PASSWORD, make_user
+from tests.helpers.accounts import session_key_of, sign_in
 
 FIREFOX = (
     "Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:126.0) Gecko/20100101 Firefox/126.0"

@@ -2,29 +2,21 @@ import logging
 import subprocess
 import sys
 import tempfile
-from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
 
 from accounts.models import User
-from authsite.embedded_redis import EmbeddedRedis, free_port
-from tests.conftest import sign_in
+from authsite.embedded_redis import free_port
+from tests.helpers.accounts import sign_in
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def own_redis(settings):
-    """A Redis of this test's own, as the session store, that the test may stop."""
-    server = EmbeddedRedis(Path(tempfile.mkdtemp(prefix="authsite-down-")))
-    server.start()
-    settings.CACHES = {
-        **django_settings.CACHES,
-        "sessions": {**django_settings.CACHES["sessions"], "LOCATION": server.url},
-    }
-    yield server
-    server.stop()
+def own_redis(stoppable_redis):
+    """The session store, on a Redis this test may stop."""
+    return stoppable_redis("sessions")
 
 
 def test_signed_in_page_answers_503_when_redis_is_down(client, user, own_redis, caplog):

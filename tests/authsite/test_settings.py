@@ -5,7 +5,7 @@ import tempfile
 import pytest
 from django.conf import settings
 
-from tests.live_site import PRODUCTION_JWT_SIGNING_KEY, PRODUCTION_SECRET_KEY
+from tests.helpers.live_site import PRODUCTION_JWT_SIGNING_KEY, PRODUCTION_SECRET_KEY
 
 PRODUCTION_ENV = {
     "PATH": "/usr/bin:/bin",

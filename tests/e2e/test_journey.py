@@ -5,7 +5,6 @@ from playwright.sync_api import expect
 from accounts.models import User
 from tests.e2e import steps
 from tests.factories import PASSWORD, make_user
-from tests.strategies import strategy_apply, strategy_cleanup
 
 NEW_PASSWORD = "a-Brand-new-passphrase-7"
 
@@ -15,15 +14,13 @@ JOURNEY_STRATEGIES = ["redis", "db", "jwt"]
 
 
 @pytest.fixture(params=JOURNEY_STRATEGIES)
-def journey_strategy(request, settings, servers, live_server):
+def journey_strategy(request, use_strategy, live_server):
     """The live server, switched to one session strategy for this test.
 
     The live server runs in a thread of this process and reads the same settings, so
     pytest-django's ``settings`` fixture switches it too (and switches it back).
     """
-    strategy_apply(request.param, settings, servers)
-    yield request.param
-    strategy_cleanup(request.param, servers)
+    return use_strategy(request.param)
 
 
 def session_cookie(context) -> str:

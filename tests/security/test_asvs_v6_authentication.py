@@ -13,8 +13,8 @@ import pytest
 from django.test import Client
 
 from accounts.models import User
-from tests.conftest import sign_in
 from tests.factories import PASSWORD, make_user
+from tests.helpers.accounts import sign_in
 from tests.security.probes import (
     NEW_PASSWORD,
     login_page_error,

@@ -16,7 +16,6 @@ from django.core.management import call_command
 from accounts.api import keys
 from accounts.api.checks import check_jwt_keys
 from accounts.api.tokens import RefreshToken
-from tests.accounts.api.conftest import generate_keys
 
 pytestmark = pytest.mark.django_db
 
@@ -62,10 +61,8 @@ def test_plain_pyjwt_verifies_an_rs256_token_with_only_the_jwks(
     assert len(access) < 4096
 
 
-def test_es256_tokens_work(settings, tmp_path, user, obtain, api_client, bearer):
-    generated = generate_keys(tmp_path, "ES256")
-    settings.JWT_ALGORITHM = "ES256"
-    settings.JWT_SIGNING_KEY_FILE = str(generated["private"])
+def test_es256_tokens_work(key_pair, user, obtain, api_client, bearer):
+    key_pair("ES256")
 
     access = obtain().json()["access"]
 
@@ -75,15 +72,12 @@ def test_es256_tokens_work(settings, tmp_path, user, obtain, api_client, bearer)
 
 
 def test_rotated_key_keeps_earlier_tokens_valid(
-    settings, tmp_path, user, obtain, api_client, bearer
+    key_pair, settings, user, obtain, api_client, bearer
 ):
-    old = generate_keys(tmp_path / "old")
-    new = generate_keys(tmp_path / "new")
-    settings.JWT_ALGORITHM = "RS256"
-    settings.JWT_SIGNING_KEY_FILE = str(old["private"])
+    old = key_pair("RS256")
     old_access = obtain().json()["access"]
 
-    settings.JWT_SIGNING_KEY_FILE = str(new["private"])
+    new = key_pair("RS256")
     settings.JWT_VERIFYING_KEY_FILES = [str(old["public"])]
     new_access = obtain().json()["access"]
 
@@ -94,14 +88,11 @@ def test_rotated_key_keeps_earlier_tokens_valid(
     assert kids == {old["kid"], new["kid"]}
 
 
-def test_retired_key_is_refused(settings, tmp_path, user, obtain, api_client, bearer):
-    old = generate_keys(tmp_path / "old")
-    new = generate_keys(tmp_path / "new")
-    settings.JWT_ALGORITHM = "RS256"
-    settings.JWT_SIGNING_KEY_FILE = str(old["private"])
+def test_retired_key_is_refused(key_pair, user, obtain, api_client, bearer):
+    key_pair("RS256")
     old_access = obtain().json()["access"]
 
-    settings.JWT_SIGNING_KEY_FILE = str(new["private"])
+    key_pair("RS256")  # the old key is no longer among the verifying keys
 
     assert api_client.get("/api/me/", **bearer(old_access)).status_code == 401
 

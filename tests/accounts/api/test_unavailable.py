@@ -6,34 +6,20 @@ import logging
 import subprocess
 import sys
 import tempfile
-from pathlib import Path
 
 import pytest
-from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings as django_settings
 
-from authsite.embedded_redis import EmbeddedRedis, free_port
+from authsite.embedded_redis import free_port
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def default_redis(settings):
-    """A Redis of this test's own as the default cache (lockout, throttles, tokens)."""
-    server = EmbeddedRedis(Path(tempfile.mkdtemp(prefix="authsite-api-down-")))
-    server.start()
-    original = django_settings.CACHES
-    settings.CACHES = {
-        **original,
-        "default": {**original["default"], "LOCATION": server.url},
-    }
-    # django-axes keeps its cache object from first use: make it pick up this one.
-    AxesProxyHandler.get_implementation(force=True)
-    yield server
-    server.stop()
-    settings.CACHES = original
-    AxesProxyHandler.get_implementation(force=True)
+def default_redis(stoppable_redis):
+    """The default cache (lockout, throttles, tokens), on a Redis this test may stop."""
+    return stoppable_redis("default")
 
 
 def test_health_is_200_when_everything_answers(api_client):

@@ -1,10 +1,8 @@
 """The `jwt` strategy: pages signed in by an access-token cookie, renewed silently."""
 
 import re
-import tempfile
 import time
 from io import StringIO
-from pathlib import Path
 
 import jwt as pyjwt
 import pytest
@@ -18,18 +16,15 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 from accounts.api import cookies, keys
 from accounts.selectors import sessions_for_user
 from accounts.sessions import timeouts
-from authsite.embedded_redis import EmbeddedRedis
-from tests.conftest import sign_in
 from tests.factories import PASSWORD
+from tests.helpers.accounts import sign_in
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def jwt_strategy(settings, servers):
-    from tests.strategies import strategy_apply
-
-    strategy_apply("jwt", settings, servers)
+def jwt_strategy(use_strategy):
+    return use_strategy("jwt")
 
 
 def access_of(client) -> str:
@@ -291,16 +286,9 @@ def test_without_remember_me_both_cookies_end_with_the_browser(user):
 
 
 @pytest.fixture
-def record_redis(settings):
+def record_redis(stoppable_redis):
     """The `default` Redis (the users' token records) on a server this test may stop."""
-    server = EmbeddedRedis(Path(tempfile.mkdtemp(prefix="authsite-jwt-")))
-    server.start()
-    settings.CACHES = {
-        **settings.CACHES,
-        "default": {**settings.CACHES["default"], "LOCATION": server.url},
-    }
-    yield server
-    server.stop()
+    return stoppable_redis("default")
 
 
 def test_signed_in_page_answers_503_when_the_token_records_are_unreachable(

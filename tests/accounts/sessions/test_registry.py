@@ -8,7 +8,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from accounts.sessions.registry import strategy_get, strategy_names
 from authsite.embedded_redis import free_port
-from tests.conftest import sign_in
+from tests.helpers.accounts import sign_in
 
 
 def manage_check(**env):

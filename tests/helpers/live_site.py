@@ -16,7 +16,7 @@ from pathlib import Path
 
 from authsite.embedded_redis import free_port, port_open, process_stop
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parents[2]
 
 PRODUCTION_SECRET_KEY = "q8Vn2!tR-wZ4pL0m@Ks7#yB1xE9uH3dJ6cF5gA^zT_" * 2
 PRODUCTION_JWT_SIGNING_KEY = "z7Kq-Lr2+Vb9#Hn4$Wc6!Tm1@Yd8%Gs3^Pf5&Jx0*Ae7" * 2
