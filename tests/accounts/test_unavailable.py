@@ -1,14 +1,11 @@
 import logging
-import subprocess
-import sys
-import tempfile
 
 import pytest
-from django.conf import settings as django_settings
 
 from accounts.models import User
 from authsite.embedded_redis import free_port
 from tests.helpers.accounts import sign_in
+from tests.helpers.live_site import manage_check
 
 pytestmark = pytest.mark.django_db
 
@@ -64,20 +61,8 @@ def test_site_recovers_when_redis_comes_back(client, user, own_redis):
 
 def test_check_fails_with_one_line_naming_the_redis_url():
     port = free_port()
-    env = {
-        "PATH": "/usr/bin:/bin",
-        "REDIS_URL": f"redis://127.0.0.1:{port}/0",
-        "AUTHSITE_VAR_DIR": tempfile.mkdtemp(),
-    }
 
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=django_settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = manage_check(REDIS_URL=f"redis://127.0.0.1:{port}/0")
 
     assert result.returncode != 0
     lines = [line for line in result.stderr.splitlines() if "authsite.E001" in line]

@@ -11,6 +11,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -54,6 +55,34 @@ def site_env(
         )
     env.update(extra)
     return env
+
+
+def fresh_process(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """Run ``python *args`` in the project folder, in a process whose environment is
+    ``env`` over a bare one (PATH, a var folder of its own, the run's Redis and key
+    prefix); return the result, failed or not."""
+    from django.conf import settings
+
+    with tempfile.TemporaryDirectory(prefix="authsite-fresh-") as var_dir:
+        return subprocess.run(
+            [sys.executable, *args],
+            cwd=BASE_DIR,
+            env={
+                "PATH": "/usr/bin:/bin",
+                "AUTHSITE_VAR_DIR": var_dir,
+                "REDIS_URL": settings.REDIS_URL,
+                "AUTHSITE_REDIS_KEY_PREFIX": settings.REDIS_KEY_PREFIX,
+                **env,
+            },
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+
+def manage_check(**env: str) -> subprocess.CompletedProcess[str]:
+    """``manage.py check`` in a fresh process (see fresh_process)."""
+    return fresh_process("manage.py", "check", **env)
 
 
 def manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:

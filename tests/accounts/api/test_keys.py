@@ -3,9 +3,6 @@
 import io
 import json
 import stat
-import subprocess
-import sys
-import tempfile
 import urllib.request
 
 import jwt
@@ -16,6 +13,7 @@ from django.core.management import call_command
 from accounts.api import keys
 from accounts.api.checks import check_jwt_keys
 from accounts.api.tokens import RefreshToken
+from tests.helpers.live_site import manage_check
 
 pytestmark = pytest.mark.django_db
 
@@ -169,21 +167,11 @@ def test_check_refuses_an_rsa_key_for_es256(settings, rs256):
 
 
 def test_manage_check_fails_with_a_short_key_in_production():
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=django_settings.BASE_DIR,
-        env={
-            "PATH": "/usr/bin:/bin",
-            "DJANGO_DEBUG": "0",
-            "DJANGO_SECRET_KEY": "s" * 60,
-            "DJANGO_ALLOWED_HOSTS": "auth.example.com",
-            "JWT_SIGNING_KEY": "too-short",
-            "REDIS_URL": django_settings.REDIS_URL,
-            "AUTHSITE_VAR_DIR": tempfile.mkdtemp(),
-        },
-        capture_output=True,
-        text=True,
-        timeout=60,
+    result = manage_check(
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY="s" * 60,
+        DJANGO_ALLOWED_HOSTS="auth.example.com",
+        JWT_SIGNING_KEY="too-short",
     )
 
     assert result.returncode != 0

@@ -1,30 +1,10 @@
-import subprocess
-import sys
-import tempfile
-
 import pytest
-from django.conf import settings as django_settings
 from django.core.exceptions import ImproperlyConfigured
 
 from accounts.sessions.registry import strategy_get, strategy_names
 from authsite.embedded_redis import free_port
 from tests.helpers.accounts import sign_in
-
-
-def manage_check(**env):
-    return subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=django_settings.BASE_DIR,
-        env={
-            "PATH": "/usr/bin:/bin",
-            "AUTHSITE_VAR_DIR": tempfile.mkdtemp(),
-            "REDIS_URL": django_settings.REDIS_URL,
-            **env,
-        },
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+from tests.helpers.live_site import manage_check
 
 
 def test_every_strategy_of_the_issue_is_registered():
