@@ -10,7 +10,6 @@ from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
 from django_redis import get_redis_connection
-from rest_framework.test import APIClient
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 
 from accounts.api import cookies, keys
@@ -238,14 +237,11 @@ def test_refresh_is_refused_past_the_absolute_timeout(user, settings):
     assert "You are not signed in" in client.get("/").text
 
 
-def test_api_sign_in_is_a_session_and_ending_it_refuses_its_access_token(user):
-    api = APIClient()
-    pair = api.post(
-        "/api/auth/token/",
-        {"username": "alice", "password": PASSWORD},
-        format="json",
-        HTTP_USER_AGENT="curl/8.5.0",
-    ).json()
+def test_api_sign_in_is_a_session_and_ending_it_refuses_its_access_token(
+    user, api_client, obtain
+):
+    api = api_client
+    pair = obtain(HTTP_USER_AGENT="curl/8.5.0").json()
     headers = {"HTTP_AUTHORIZATION": f"Bearer {pair['access']}"}
     [entry] = sessions_for_user(user=user)
     assert entry.device.startswith("curl")
@@ -257,13 +253,8 @@ def test_api_sign_in_is_a_session_and_ending_it_refuses_its_access_token(user):
     assert response.json()["code"] == "session_ended"
 
 
-def test_api_refresh_keeps_the_sign_in_listed(user):
-    api = APIClient()
-    pair = api.post(
-        "/api/auth/token/",
-        {"username": "alice", "password": PASSWORD},
-        format="json",
-    ).json()
+def test_api_refresh_keeps_the_sign_in_listed(user, api_client, tokens):
+    api, pair = api_client, tokens
 
     renewed = api.post(
         "/api/auth/token/refresh/", {"refresh": pair["refresh"]}, format="json"
@@ -358,12 +349,9 @@ def test_api_cookie_mode_sets_the_cookies_the_pages_sign_in_with(user, settings)
 
 
 def test_warm_api_call_checks_its_sign_in_in_the_same_single_command(
-    user, django_assert_num_queries
+    user, api_client, tokens, django_assert_num_queries
 ):
-    api = APIClient()
-    pair = api.post(
-        "/api/auth/token/", {"username": "alice", "password": PASSWORD}, format="json"
-    ).json()
+    api, pair = api_client, tokens
     headers = {"HTTP_AUTHORIZATION": f"Bearer {pair['access']}"}
     api.get("/api/me/", **headers)
     before = redis_calls()
@@ -394,11 +382,10 @@ def test_sign_ins_from_before_a_password_set_elsewhere_leave_the_list(user):
     assert "You are not signed in" in old.get("/").text
 
 
-def test_api_logout_ends_the_sign_in_and_its_access_token_at_once(user):
-    api = APIClient()
-    pair = api.post(
-        "/api/auth/token/", {"username": "alice", "password": PASSWORD}, format="json"
-    ).json()
+def test_api_logout_ends_the_sign_in_and_its_access_token_at_once(
+    user, api_client, tokens
+):
+    api, pair = api_client, tokens
 
     api.post("/api/auth/logout/", {"refresh": pair["refresh"]}, format="json")
 
