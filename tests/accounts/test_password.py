@@ -38,6 +38,22 @@ def test_password_change_keeps_this_session_and_ends_the_others(
     assert "You are not signed in" in other.get("/").text
 
 
+def test_password_change_requires_the_old_password(client_signed_in, user):
+    response = client_signed_in.post(
+        "/accounts/password/change/",
+        {
+            "old_password": "wrong",
+            "new_password1": NEW_PASSWORD,
+            "new_password2": NEW_PASSWORD,
+        },
+    )
+
+    assert response.status_code == 200
+    assert "old_password" in response.context["form"].errors
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
+
+
 def test_password_change_applies_the_password_validators(client_signed_in, user):
     response = client_signed_in.post(
         "/accounts/password/change/",

@@ -55,14 +55,16 @@ def delete_prefixed_keys(url: str, prefix: str) -> int:
 class StoppableRedis:
     """Start Redis servers of one test's own, each the store of the cache aliases named.
 
-    ``stoppable(*aliases, **options)`` starts a real redis-server (``options`` go to
-    EmbeddedRedis: ``extra_args``, ``sentinel_config``), points each alias of
-    ``settings.CACHES`` at it and returns it; the test may ``stop()`` and ``start()``
-    it. ``close()`` stops every server, removes its files and puts CACHES back.
+    Calling it with cache aliases (``"sessions"``, ``"default"``) and EmbeddedRedis
+    options (``extra_args``, ``sentinel_config``) starts a real redis-server, points
+    each alias of ``settings.CACHES`` at it and returns it; the test may ``stop()`` and
+    ``start()`` it. ``close()`` stops every server, removes its files and puts CACHES
+    back.
 
     django-axes builds its cache handler once and keeps the cache object it got, across
-    a CACHES override: when the lockout's alias moves, the handler is built anew, here
-    and again after CACHES is put back, or later tests would read a stopped server.
+    a CACHES override: whenever CACHES changes here the handler is built anew, or axes
+    would keep writing to the old store (and, once CACHES is put back, to a stopped
+    server).
     """
 
     def __init__(self, directory: Path, settings: Any) -> None:

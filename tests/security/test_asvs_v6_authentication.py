@@ -55,14 +55,11 @@ def test_v6_2_5_passwords_of_any_composition_are_accepted(client):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("old_password", ["wrong", "not-the-password-1"])
-def test_v6_2_3_password_change_requires_the_current_password(
-    client_signed_in, user, old_password
-):
+def test_v6_2_3_password_change_requires_the_current_password(client_signed_in, user):
     response = client_signed_in.post(
         "/accounts/password/change/",
         {
-            "old_password": old_password,
+            "old_password": "not-the-password-1",
             "new_password1": NEW_PASSWORD,
             "new_password2": NEW_PASSWORD,
         },
