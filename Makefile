@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test lint typecheck format clean screenshots loadtest bench-sessions lab bench
+.PHONY: run test system-deps lint lint-strict typecheck format clean screenshots loadtest bench-sessions lab bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,8 +22,13 @@ $(VENV)/.installed-dev: requirements.txt requirements-lab.txt requirements-dev.t
 run: $(VENV)/.installed
 	PORT=$(PORT) $(BIN)/python -m authsite.run
 
-test: $(VENV)/.installed-dev lint
+# First the system packages (requirements-system.txt): as root they are installed with
+# apt; otherwise it stops at once with the `sudo apt-get install` line to run.
+test: system-deps $(VENV)/.installed-dev lint
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+system-deps:
+	@PYTHON=$(PYTHON) scripts/system-deps
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
@@ -31,6 +36,11 @@ lint: $(VENV)/.installed-dev
 
 # mypy with django-stubs over the project's code (not yet part of lint: being brought to zero).
 typecheck: $(VENV)/.installed-dev
+	$(BIN)/mypy accounts authsite
+
+# The import-linter contracts (pyproject.toml) and mypy: to join `lint` once both pass.
+lint-strict: lint
+	$(BIN)/lint-imports
 	$(BIN)/mypy accounts authsite
 
 # Not part of `make test`: fills a Redis with 100,000 sessions and prints timings.
@@ -42,7 +52,7 @@ loadtest: $(VENV)/.installed-dev
 	$(BIN)/python -m tests.load $(LOADTEST_ARGS)
 
 # README pictures of the site at phone and desktop widths, into docs/screenshots/.
-screenshots: $(VENV)/.installed-dev
+screenshots: system-deps $(VENV)/.installed-dev
 	$(BIN)/python -m tests.e2e.readme_screenshots
 
 format: $(VENV)/.installed-dev
@@ -52,7 +62,7 @@ format: $(VENV)/.installed-dev
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis
 
-# The scale-out lab and the authentication benchmark (README: "Choosing a session strategy").
+# The scale-out lab and the authentication benchmark (docs/lab.md).
 lab: $(VENV)/.installed-dev
 	$(BIN)/python manage.py scalelab --matrix --out var/lab
 

@@ -1,28 +1,25 @@
 """System checks: configuration errors found before the site serves a request."""
 
-from urllib.parse import urlsplit, urlunsplit
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import urlsplit
 
+from django.apps import AppConfig
 from django.conf import settings
 from django.core.cache import caches
 from django.core.checks import Error, Tags, Warning, register
 from redis.exceptions import ResponseError
 
-from accounts.rate_limits import rate_parse
+from accounts.security.rate_limits import rate_parse
+from accounts.security.redaction import redacted_url
 
 REDIS_BACKEND = "django_redis.cache.RedisCache"
 
 
-def redacted_url(url: str) -> str:
-    """The URL with any password replaced by ``***``, fit for a log line."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
-    return urlunsplit(parts._replace(netloc=netloc))
-
-
 @register(Tags.caches)
-def check_redis_reachable(app_configs=None, **kwargs) -> list[Error]:
+def check_redis_reachable(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
+) -> list[Error]:
     """Every Redis server behind a cache alias must answer PING; one error per server."""
     aliases_by_server: dict[str, list[str]] = {}
     for alias, config in settings.CACHES.items():
@@ -35,8 +32,9 @@ def check_redis_reachable(app_configs=None, **kwargs) -> list[Error]:
     errors = []
     for aliases in aliases_by_server.values():
         alias = aliases[0]
+        cache: Any = caches[alias]  # django-redis's RedisCache: untyped
         try:
-            caches[alias].client.get_client(write=True).ping()
+            cache.client.get_client(write=True).ping()
         except Exception as exc:
             url = redacted_url(str(settings.CACHES[alias]["LOCATION"]))
             names = ", ".join(repr(a) for a in aliases)
@@ -50,7 +48,9 @@ def check_redis_reachable(app_configs=None, **kwargs) -> list[Error]:
 
 
 @register(Tags.caches)
-def check_session_store_reachable(app_configs=None, **kwargs) -> list[Error]:
+def check_session_store_reachable(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
+) -> list[Error]:
     """The active session strategy's store must answer; one error per problem."""
     from accounts.sessions.registry import strategy_active
 
@@ -62,7 +62,9 @@ def check_session_store_reachable(app_configs=None, **kwargs) -> list[Error]:
 
 
 @register(Tags.caches)
-def check_sessions_not_evicted(app_configs=None, **kwargs) -> list[Warning]:
+def check_sessions_not_evicted(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
+) -> list[Warning]:
     """Warn when the Redis holding sessions may evict them under memory pressure.
 
     An evicted session key signs its user out without a trace. ``allkeys-*`` policies
@@ -74,8 +76,9 @@ def check_sessions_not_evicted(app_configs=None, **kwargs) -> list[Warning]:
     config = settings.CACHES.get(alias, {})
     if config.get("BACKEND") != REDIS_BACKEND:
         return []
+    cache: Any = caches[alias]  # django-redis's RedisCache: untyped
     try:
-        client = caches[alias].client.get_client(write=True)
+        client = cache.client.get_client(write=True)
         found = client.config_get("maxmemory*")
     except ResponseError:
         return []  # CONFIG is disabled (managed Redis): the policy cannot be read.
@@ -90,7 +93,7 @@ def check_sessions_not_evicted(app_configs=None, **kwargs) -> list[Warning]:
                 f"Redis at {url} (cache {alias!r}) has maxmemory-policy {policy}: "
                 "it may evict session keys and sign users out.",
                 hint="Set maxmemory-policy noeviction on the Redis that holds "
-                "sessions (README, 'Keeping sessions in Redis').",
+                "sessions (docs/operations.md, 'Keeping sessions in Redis').",
                 id="authsite.W601",
             )
         ]
@@ -107,7 +110,9 @@ def check_sessions_not_evicted(app_configs=None, **kwargs) -> list[Warning]:
 
 
 @register()
-def check_signup_form_rate(app_configs=None, **kwargs) -> list[Error]:
+def check_signup_form_rate(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
+) -> list[Error]:
     """AUTHSITE_THROTTLE_SIGNUP_FORM must be a rate that the signup throttle can read."""
     rate = settings.AUTHSITE_SIGNUP_FORM_RATE
     if not rate:

@@ -1,11 +1,16 @@
+from typing import Any, ClassVar, Self
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.auth.validators import UnicodeUsernameValidator
-from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
+
+# The table of the database session strategies lives with their code; importing it
+# here is what makes Django load it with the app's models.
+from accounts.sessions.models import UserSession  # noqa: F401
 
 
 class UsernameValidator(UnicodeUsernameValidator):
@@ -38,7 +43,9 @@ class User(AbstractUser):
         _("tokens valid after"), null=True, blank=True, editable=False
     )
 
-    objects = UserManager()
+    objects: ClassVar[UserManager[Self]] = UserManager()
+    # Set by set_password() until the next save (Django; the stubs leave it out).
+    _password: str | None
 
     REQUIRED_FIELDS = ["email"]
 
@@ -64,7 +71,7 @@ class User(AbstractUser):
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email)
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if getattr(self, "_token_snapshot", False):
             raise RuntimeError(
                 "This user was built from the token cache; load it from the database "
@@ -80,34 +87,18 @@ class User(AbstractUser):
                 kwargs["update_fields"] = {*update_fields, "token_valid_after"}
         super().save(*args, **kwargs)
 
-    def _get_session_auth_hash(self, secret=None) -> str:
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
         # Django signs a session with a hash of the password hash; adding the revocation
         # time makes "sign out everywhere" end browser sessions without a store lookup.
         if self.token_valid_after is None:
-            return super()._get_session_auth_hash(secret=secret)
+            # The stubs leave out AbstractBaseUser._get_session_auth_hash.
+            return super()._get_session_auth_hash(secret=secret)  # type: ignore[misc]
         return salted_hmac(
             "accounts.User.get_session_auth_hash",
             f"{self.password}|{self.token_valid_after.isoformat()}",
             secret=secret,
             algorithm="sha256",
         ).hexdigest()
-
-
-class UserSession(AbstractBaseSession):
-    """A database session (``db`` and ``cached_db`` strategies) with its user's id."""
-
-    user = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
-
-    class Meta(AbstractBaseSession.Meta):
-        db_table = "accounts_usersession"
-
-    @classmethod
-    def get_session_store_class(cls):
-        from accounts.sessions.backends.db import SessionStore
-
-        return SessionStore
 
 
 class AuthEvent(models.Model):

@@ -17,8 +17,8 @@ from rest_framework_simplejwt.token_blacklist.models import (
     OutstandingToken,
 )
 
-from accounts.client_ip import client_ip
 from accounts.models import AuthEvent
+from accounts.security.client_ip import client_ip
 from accounts.sessions import metadata, timeouts
 from accounts.sessions import tokens as token_sessions
 from accounts.sessions.base import IndexedSession

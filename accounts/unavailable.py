@@ -2,28 +2,15 @@
 
 import logging
 
-import pymemcache.exceptions
-import redis.exceptions
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
-from django_redis.exceptions import ConnectionInterrupted
+
+from accounts.sessions.errors import STORE_ERRORS
 
 logger = logging.getLogger("authsite.unavailable")
 
-# Connection failures of every store a strategy may use: Redis (django-redis wraps most
-# of them in ConnectionInterrupted), memcached (raises the builtin ConnectionError and
-# TimeoutError, and pymemcache's MemcacheError once it counts the server as down), and
-# the relational database. Django refuses a key that memcached would not take before
-# pymemcache sees it, so a MemcacheError here always means the server, never the request.
-STORE_ERRORS: tuple[type[BaseException], ...] = (
-    redis.exceptions.ConnectionError,
-    redis.exceptions.TimeoutError,
-    ConnectionInterrupted,
-    ConnectionError,
-    TimeoutError,
-    pymemcache.exceptions.MemcacheError,
-)
+# A session store or the database: either one down answers 503.
 SERVICE_ERRORS: tuple[type[BaseException], ...] = (*STORE_ERRORS, DatabaseError)
 
 RETRY_AFTER_SECONDS = 30

@@ -18,8 +18,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import FormView, TemplateView
 
 from accounts import forms, selectors, services
-from accounts.client_ip import client_ip
-from accounts.rate_limits import rate_limit_spend
+from accounts.security.client_ip import client_ip
+from accounts.security.rate_limits import rate_limit_spend
 from accounts.sessions.index import session_index_key
 
 logger = logging.getLogger("authsite.accounts")
@@ -50,8 +50,8 @@ class SignupView(FormView):
 
     def post(self, request, *args, **kwargs):
         # The form says when a username or email address is taken, so each attempt
-        # can test one address: a per-address limit makes that slow (README, known
-        # gaps). Counted before validation, so a refused attempt asks nothing of the
+        # can test one address: a per-address limit makes that slow (docs/security.md,
+        # known gaps). Counted before validation, so a refused attempt asks nothing of the
         # database and its answer says nothing about the address.
         wait = rate_limit_spend(
             scope="signup",

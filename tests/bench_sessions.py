@@ -41,9 +41,13 @@ from django.utils.crypto import get_random_string  # noqa: E402
 from django_redis import get_redis_connection  # noqa: E402
 
 from accounts.models import User  # noqa: E402
-from accounts.sessions.backends.redis import KEY_CHARS, KEY_LENGTH, KEY_PREFIX  # noqa: E402
-from accounts.sessions.indexes.redis import USER_KEY  # noqa: E402
-from accounts.sessions.serializers import CompactSessionSerializer  # noqa: E402
+from accounts.sessions.codec import CompactSessionCodec  # noqa: E402
+from accounts.sessions.strategies.redis.engine import (  # noqa: E402
+    KEY_CHARS,
+    KEY_LENGTH,
+    KEY_PREFIX,
+)
+from accounts.sessions.strategies.redis.index import USER_KEY  # noqa: E402
 
 
 def sessions_fill(count: int) -> None:
@@ -51,7 +55,7 @@ def sessions_fill(count: int) -> None:
 
     cache = caches["sessions"]
     client = get_redis_connection("sessions")
-    serializer = CompactSessionSerializer()
+    serializer = CompactSessionCodec()
     now = int(time.time())
     ttl = settings.AUTHSITE_SESSION_ABSOLUTE_TIMEOUT
     pipe = client.pipeline(transaction=False)

@@ -14,9 +14,10 @@ from rest_framework_simplejwt import serializers as jwt_serializers
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 
-from accounts import lockout, services
+from accounts import services
 from accounts.api import cookies, tokens, users
 from accounts.models import UsernameValidator
+from accounts.security import lockout
 from accounts.sessions import tokens as token_sessions
 
 User = get_user_model()

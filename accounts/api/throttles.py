@@ -7,7 +7,7 @@ so with Redis down these endpoints answer 503 instead of running unthrottled.
 from django.conf import settings
 from rest_framework.throttling import ScopedRateThrottle
 
-from accounts.client_ip import client_ip
+from accounts.security.client_ip import client_ip
 
 
 class AddressRateThrottle(ScopedRateThrottle):

@@ -1,9 +1,10 @@
 """What every session strategy and every session index must provide.
 
 A strategy is one entry of ``accounts.sessions.registry``: it yields the Django settings
-it needs (``SESSION_ENGINE``, its ``CACHES`` entries), says what the server can and cannot
-do with its sessions, and hands out the session index that fits its store. Code outside
-``accounts/sessions/`` asks the active strategy; it never branches on a strategy's name.
+it needs (a ``StrategySettings``: ``SESSION_ENGINE``, its cache, its cookie name), says
+what the server can and cannot do with its sessions, and hands out the session index
+that fits its store. Code outside ``accounts/sessions/`` asks the active strategy; it
+never branches on a strategy's name.
 """
 
 from __future__ import annotations
@@ -27,6 +28,39 @@ class StrategyContext:
     env: Mapping[str, str] = field(default_factory=dict)
     #: Cookies are Secure (not DEBUG): a strategy that names cookies uses the prefixes.
     secure_cookies: bool = True
+
+
+@dataclass(frozen=True)
+class StrategySettings:
+    """The Django settings a strategy needs; ``authsite.settings`` assigns each by name."""
+
+    #: AUTHSITE_SESSION_STRATEGY: the registry name of the strategy.
+    strategy: str
+    #: SESSION_ENGINE: the module whose ``SessionStore`` keeps the sessions.
+    session_engine: str
+    #: CACHES["sessions"], when the strategy keeps its sessions in a cache.
+    sessions_cache: dict[str, Any] | None = None
+    #: SESSION_COOKIE_NAME, when the strategy names the cookie (jwt: the access token).
+    session_cookie_name: str | None = None
+    #: AUTHSITE_REDIS_WAIT_REPLICAS: replicas every session write waits for (Redis WAIT).
+    redis_wait_replicas: int = 0
+    #: AUTHSITE_REDIS_WAIT_MS: the longest such a write waits, in milliseconds.
+    redis_wait_ms: int = 100
+
+    def overrides(self) -> dict[str, Any]:
+        """These values by setting name, for switching strategy in a running process
+        (tests); ``CACHES`` holds only the ``sessions`` alias."""
+        values: dict[str, Any] = {
+            "AUTHSITE_SESSION_STRATEGY": self.strategy,
+            "SESSION_ENGINE": self.session_engine,
+            "AUTHSITE_REDIS_WAIT_REPLICAS": self.redis_wait_replicas,
+            "AUTHSITE_REDIS_WAIT_MS": self.redis_wait_ms,
+        }
+        if self.sessions_cache is not None:
+            values["CACHES"] = {"sessions": self.sessions_cache}
+        if self.session_cookie_name is not None:
+            values["SESSION_COOKIE_NAME"] = self.session_cookie_name
+        return values
 
 
 @dataclass(frozen=True)
@@ -101,8 +135,8 @@ class SessionStrategy:
     #: checked on every token use (the ``jwt`` strategy; see accounts.sessions.tokens).
     tokens_are_sessions: bool = False
 
-    def django_settings(self, context: StrategyContext) -> dict[str, Any]:
-        """The Django settings this strategy needs; ``CACHES`` holds only its aliases."""
+    def django_settings(self, context: StrategyContext) -> StrategySettings:
+        """Return the Django settings this strategy needs, built from ``context``."""
         raise NotImplementedError(
             f"{type(self).__name__}.django_settings() must return SESSION_ENGINE etc."
         )

@@ -132,7 +132,7 @@ def token_sign_in_record(
     if replaces is not None:
         session_rotate(user_id=user_id, old=replaces, new=jti, issued=issued)
         return
-    from accounts.client_ip import client_ip
+    from accounts.security.client_ip import client_ip
 
     data = session_start_data(
         ip=client_ip(request) if request is not None else "",

@@ -90,3 +90,23 @@ def test_hsts_variables_change_the_header():
     )
 
     assert page["hsts"] == "max-age=3600; includeSubDomains"
+
+
+def test_importing_the_settings_creates_no_folder(tmp_path):
+    var_dir = tmp_path / "var"
+
+    result = fresh_process(
+        "-c", "import authsite.settings", AUTHSITE_VAR_DIR=str(var_dir)
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert not var_dir.exists()
+
+
+def test_start_up_creates_the_var_and_static_folders(tmp_path):
+    var_dir = tmp_path / "var"
+
+    result = manage_check(**PRODUCTION_ENV, AUTHSITE_VAR_DIR=str(var_dir))
+
+    assert result.returncode == 0, result.stderr
+    assert (var_dir / "static").is_dir()

@@ -35,7 +35,7 @@ def strategy_apply(
         secure_cookies=settings_fixture.SESSION_COOKIE_SECURE,
         **context_changes,
     )
-    values = strategy_settings(name, context)
+    values = strategy_settings(name, context).overrides()
     settings_fixture.CACHES = {**settings_fixture.CACHES, **values.pop("CACHES", {})}
     for setting, value in values.items():
         setattr(settings_fixture, setting, value)

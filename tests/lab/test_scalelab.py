@@ -13,7 +13,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from accounts.sessions.backends.db import SessionStore
+from accounts.sessions.strategies.database.db import SessionStore
 from authsite.embedded_redis import port_open
 from authsite.lab.scalelab import RunOptions, scalelab_run, session_table
 from authsite.lab.strategies import LabStrategy

@@ -232,7 +232,7 @@ def main() -> int:
                 sessions = redis.Redis.from_url(
                     redis_server.url.rsplit("/", 1)[0] + "/1"
                 )
-                # The redis strategy's session keys (accounts.sessions.backends.redis).
+                # The redis strategy's session keys (accounts.sessions.strategies.redis.engine).
                 cache_key = f"{key_prefix}:1:s:"
                 missing_sessions = [
                     key

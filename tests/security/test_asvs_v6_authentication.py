@@ -3,7 +3,7 @@ test per requirement, named after its id.
 
 Not met: V6.2.12 (breached-password check), and V6.3.8 for signup, whose form says when
 an email address is taken; a per-address limit on the form makes asking slow (see
-README, Security review).
+docs/security.md, Security review).
 """
 
 import re

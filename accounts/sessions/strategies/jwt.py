@@ -8,9 +8,12 @@ user's Redis record once: the user snapshot, the revocation time and the live si
 
 from __future__ import annotations
 
-from typing import Any
-
-from accounts.sessions.base import SessionIndex, SessionStrategy, StrategyContext
+from accounts.sessions.base import (
+    SessionIndex,
+    SessionStrategy,
+    StrategyContext,
+    StrategySettings,
+)
 
 
 class JWTStrategy(SessionStrategy):
@@ -21,14 +24,13 @@ class JWTStrategy(SessionStrategy):
     )
     tokens_are_sessions = True
 
-    def django_settings(self, context: StrategyContext) -> dict[str, Any]:
-        return {
-            "SESSION_ENGINE": "accounts.sessions.backends.jwt",
+    def django_settings(self, context: StrategyContext) -> StrategySettings:
+        return StrategySettings(
+            strategy=self.name,
+            session_engine="accounts.sessions.backends.jwt",
             # The session cookie is the API's access cookie (accounts.api.cookies).
-            "SESSION_COOKIE_NAME": "__Host-access"
-            if context.secure_cookies
-            else "access",
-        }
+            session_cookie_name="__Host-access" if context.secure_cookies else "access",
+        )
 
     def index(self) -> SessionIndex:
         from accounts.sessions.indexes.tokens import TokenSessionIndex
@@ -38,7 +40,7 @@ class JWTStrategy(SessionStrategy):
     def check(self) -> list[str]:
         from django_redis import get_redis_connection
 
-        from accounts.checks import redacted_url
+        from accounts.security.redaction import redacted_url
 
         try:
             get_redis_connection("default").ping()

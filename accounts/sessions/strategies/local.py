@@ -1,10 +1,22 @@
-"""Sessions in each server process's own memory: the baseline for one process only."""
+"""Sessions in each server process's own memory: the baseline for one process only.
+
+This module is also the strategy's SESSION_ENGINE (the strict cache engine on a
+local-memory cache).
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from accounts.sessions.base import (
+    SessionIndex,
+    SessionStrategy,
+    StrategyContext,
+    StrategySettings,
+)
+from accounts.sessions.cache import CacheSessionIndex, StrictCacheSessionStore
 
-from accounts.sessions.base import SessionIndex, SessionStrategy, StrategyContext
+
+class SessionStore(StrictCacheSessionStore):
+    """The ``local`` strategy's engine."""
 
 
 class LocalMemoryStrategy(SessionStrategy):
@@ -22,22 +34,18 @@ class LocalMemoryStrategy(SessionStrategy):
         "ends them all."
     )
 
-    def django_settings(self, context: StrategyContext) -> dict[str, Any]:
-        return {
-            "SESSION_ENGINE": "accounts.sessions.backends.cache",
-            "SESSION_CACHE_ALIAS": "sessions",
-            "CACHES": {
-                "sessions": {
-                    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                    "LOCATION": "authsite-sessions",
-                    "OPTIONS": {"MAX_ENTRIES": 100_000},
-                }
+    def django_settings(self, context: StrategyContext) -> StrategySettings:
+        return StrategySettings(
+            strategy=self.name,
+            session_engine=__name__,
+            sessions_cache={
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "LOCATION": "authsite-sessions",
+                "OPTIONS": {"MAX_ENTRIES": 100_000},
             },
-        }
+        )
 
     def index(self) -> SessionIndex:
-        from accounts.sessions.indexes.cache import CacheSessionIndex
-
         return CacheSessionIndex("sessions")
 
     def check(self) -> list[str]:

@@ -1,0 +1,6 @@
+"""Sessions in Redis: one server (``redis``), a primary with replicas
+(``redis-replicated``) or Sentinel failover (``redis-sentinel``).
+
+``strategy`` holds the three registry entries, ``engine`` and ``replicated`` the session
+engines they name in SESSION_ENGINE, ``index`` the per-user sorted sets.
+"""

@@ -1,0 +1,186 @@
+"""The session index of the Redis strategies: one sorted set per user, member = session key, score =
+the time the server ends that session. Expired members are dropped lazily, whenever a
+user's set is read.
+"""
+
+from __future__ import annotations
+
+import time
+from importlib import import_module
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import caches
+
+from accounts.sessions.base import IndexedSession, SessionIndex, StoreStats
+
+USER_KEY = "u:{}"
+SCAN_COUNT = 500
+
+
+def _cursor_parse(cursor: str) -> tuple[int, int]:
+    """A page cursor as (SCAN cursor, users to skip); anything malformed starts over."""
+    scan_cursor, _, skip = (cursor or "0.0").partition(".")
+    if scan_cursor.isdigit() and skip.isdigit():
+        return int(scan_cursor), int(skip)
+    return 0, 0
+
+
+class RedisSessionIndex(SessionIndex):
+    def __init__(self, alias: str = "sessions") -> None:
+        self.alias = alias
+
+    @property
+    def cache(self) -> Any:
+        # django-redis's RedisCache, whose client the index uses: untyped.
+        return caches[self.alias]
+
+    def client(self) -> Any:
+        # The index is always read from the primary: it decides what can be revoked.
+        return self.cache.client.get_client(write=True)
+
+    def user_key(self, user_id: int) -> str:
+        return self.cache.make_key(USER_KEY.format(user_id))
+
+    def session_prefix(self) -> str:
+        prefix: str = import_module(
+            settings.SESSION_ENGINE
+        ).SessionStore.cache_key_prefix
+        return prefix
+
+    def add(self, *, user_id: int, session_key: str, expires: int) -> None:
+        key = self.user_key(user_id)
+        pipe = self.client().pipeline(transaction=False)
+        pipe.zadd(key, {session_key: expires})
+        # No member outlives the absolute timeout from now (EXPIRE GT needs Redis 7).
+        pipe.expire(key, settings.AUTHSITE_SESSION_ABSOLUTE_TIMEOUT)
+        pipe.execute()
+
+    def touch(self, *, user_id: int, session_key: str, expires: int) -> None:
+        key = self.user_key(user_id)
+        pipe = self.client().pipeline(transaction=False)
+        pipe.zadd(key, {session_key: expires}, xx=True)
+        pipe.expire(key, settings.AUTHSITE_SESSION_ABSOLUTE_TIMEOUT)
+        pipe.execute()
+
+    def remove(self, *, user_id: int, session_key: str) -> None:
+        self.client().zrem(self.user_key(user_id), session_key)
+
+    def _load(
+        self, members: list[tuple[int, str, int]]
+    ) -> tuple[list[IndexedSession], list[tuple[int, str]]]:
+        """Session data for (user, key, expiry) members; also the members that vanished."""
+        prefix = self.session_prefix()
+        values = self.cache.get_many([prefix + key for _, key, _ in members])
+        found: list[IndexedSession] = []
+        gone: list[tuple[int, str]] = []
+        for user_id, key, expires in members:
+            data = values.get(prefix + key)
+            if data is None:
+                gone.append((user_id, key))
+            else:
+                found.append(IndexedSession(key, user_id, data, expires))
+        return found, gone
+
+    def _forget(self, gone: list[tuple[int, str]]) -> None:
+        if gone:
+            pipe = self.client().pipeline(transaction=False)
+            for user_id, key in gone:
+                pipe.zrem(self.user_key(user_id), key)
+            pipe.execute()
+
+    def sessions(self, *, user_id: int) -> list[IndexedSession]:
+        key = self.user_key(user_id)
+        pipe = self.client().pipeline(transaction=False)
+        pipe.zremrangebyscore(key, "-inf", int(time.time()))
+        pipe.zrange(key, 0, -1, withscores=True)
+        _, members = pipe.execute()
+        found, gone = self._load(
+            [(user_id, member.decode(), int(score)) for member, score in members]
+        )
+        self._forget(gone)
+        return found
+
+    def _user_id_of(self, user_key: bytes) -> int:
+        return int(user_key.rsplit(b":", 1)[1])
+
+    def page(
+        self, *, cursor: str, size: int
+    ) -> tuple[list[IndexedSession], str | None]:
+        """Walk the users' sets with SCAN (never KEYS), ``size`` users per page.
+
+        The cursor is "<SCAN cursor>.<users of that SCAN batch already shown>": SCAN
+        cannot resume inside a batch, so a page that ends mid-batch repeats the SCAN
+        call (same cursor, same COUNT) and skips what was shown.
+        """
+        scan_cursor, skip = _cursor_parse(cursor)
+        client = self.client()
+        match = self.user_key(0)[:-1] + "*"
+        user_keys: list[bytes] = []
+        resume: str | None = None
+        while True:
+            next_cursor, keys = client.scan(scan_cursor, match=match, count=SCAN_COUNT)
+            keys = keys[skip:]
+            room = size - len(user_keys)
+            if len(keys) > room:
+                user_keys.extend(keys[:room])
+                resume = f"{scan_cursor}.{skip + room}"
+                break
+            user_keys.extend(keys)
+            skip = 0
+            if next_cursor == 0:
+                break
+            scan_cursor = next_cursor
+            if len(user_keys) == size:
+                resume = f"{scan_cursor}.0"
+                break
+        now = int(time.time())
+        pipe = client.pipeline(transaction=False)
+        for user_key in user_keys:
+            pipe.zrangebyscore(user_key, now, "+inf", withscores=True)
+        members = [
+            (self._user_id_of(user_key), member.decode(), int(score))
+            for user_key, rows in zip(user_keys, pipe.execute(), strict=True)
+            for member, score in rows
+        ]
+        found, gone = self._load(members)
+        self._forget(gone)
+        return found, resume
+
+    def stats(self, *, sample: int) -> StoreStats:
+        client = self.client()
+        match = self.user_key(0)[:-1] + "*"
+        now = int(time.time())
+        user_keys = list(client.scan_iter(match=match, count=1000))
+        sessions = 0
+        for start in range(0, len(user_keys), 1000):
+            pipe = client.pipeline(transaction=False)
+            for user_key in user_keys[start : start + 1000]:
+                pipe.zcount(user_key, now, "+inf")
+            sessions += sum(pipe.execute())
+        users = len(user_keys)
+        return StoreStats(
+            sessions=sessions,
+            users=users,
+            bytes_per_session=self._bytes_per_session(user_keys[:sample]),
+        )
+
+    def _bytes_per_session(self, user_keys: list[bytes]) -> int | None:
+        """Mean MEMORY USAGE of a session key plus its share of the user's sorted set."""
+        client = self.client()
+        prefix = self.session_prefix()
+        total, counted = 0, 0
+        for user_key in user_keys:
+            members = client.zrange(user_key, 0, -1)
+            if not members:
+                continue
+            total += client.memory_usage(user_key, samples=0) or 0
+            for member in members:
+                total += (
+                    client.memory_usage(
+                        self.cache.make_key(prefix + member.decode()), samples=0
+                    )
+                    or 0
+                )
+                counted += 1
+        return round(total / counted) if counted else None

@@ -1,0 +1,70 @@
+"""The engine for Redis with replicas: ``redis-replicated`` and ``redis-sentinel``.
+
+Every write (save, delete) waits until AUTHSITE_REDIS_WAIT_REPLICAS replicas have it
+(Redis ``WAIT``, at most AUTHSITE_REDIS_WAIT_MS). Under ``redis-replicated`` that is what
+makes the request after a sign-in, or after a session was ended, read the new copy from
+a replica; under ``redis-sentinel`` it is what keeps a session that was answered as
+saved alive through a failover, since Sentinel promotes the replica that has the most.
+
+``WAIT`` counts the writes of the connection it is sent on, so the write and its
+``WAIT`` go out together in one pipeline, on one connection: sent separately, a thread
+of a threaded worker could get another pooled connection for the ``WAIT``, whose older
+writes the replicas already have, and be told "acknowledged" at once. Redis replicates
+one ordered stream, so the ``WAIT`` also covers every earlier write of the request (the
+session index entry written at sign-in).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.conf import settings
+
+from accounts.sessions.strategies.redis.engine import SessionStore as RedisSessionStore
+
+logger = logging.getLogger("authsite.sessions")
+
+
+class SessionStore(RedisSessionStore):
+    def _pipeline(self) -> Any:
+        return self._cache.client.get_client(write=True).pipeline(transaction=False)
+
+    def _replicas_wait(self, pipe: Any) -> list[Any]:
+        """Queue a WAIT after the pipeline's write, run both, return the write's reply."""
+        replicas = settings.AUTHSITE_REDIS_WAIT_REPLICAS
+        if not replicas:
+            return pipe.execute()
+        pipe.wait(replicas, settings.AUTHSITE_REDIS_WAIT_MS)
+        *replies, acknowledged = pipe.execute()
+        if acknowledged < replicas:
+            # Answered anyway: the site stays up with fewer replicas, and a failover in
+            # this moment could lose this one write.
+            logger.warning(
+                "session write reached %d of %d Redis replicas within %d ms",
+                acknowledged,
+                replicas,
+                settings.AUTHSITE_REDIS_WAIT_MS,
+            )
+        return replies
+
+    def store_write(self, data: dict[str, Any], *, ttl: int, only_new: bool) -> bool:
+        client = self._cache.client
+        pipe = self._pipeline()
+        pipe.set(
+            client.make_key(self.cache_key),
+            client.encode(data),
+            ex=ttl,
+            nx=only_new,
+        )
+        (written,) = self._replicas_wait(pipe)
+        return bool(written)
+
+    def delete(self, session_key: str | None = None) -> None:
+        if session_key is None:
+            if self.session_key is None:
+                return
+            session_key = self.session_key
+        pipe = self._pipeline()
+        pipe.delete(self._cache.client.make_key(self.cache_key_prefix + session_key))
+        self._replicas_wait(pipe)
