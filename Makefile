@@ -36,12 +36,12 @@ lint: $(VENV)/.installed-dev
 
 # mypy with django-stubs over the project's code (not yet part of lint: being brought to zero).
 typecheck: $(VENV)/.installed-dev
-	$(BIN)/mypy accounts authsite
+	$(BIN)/mypy accounts authsite lab
 
 # The import-linter contracts (pyproject.toml) and mypy: to join `lint` once both pass.
 lint-strict: lint
 	$(BIN)/lint-imports
-	$(BIN)/mypy accounts authsite
+	$(BIN)/mypy accounts authsite lab
 
 # Not part of `make test`: fills a Redis with 100,000 sessions and prints timings.
 bench-sessions: $(VENV)/.installed-dev

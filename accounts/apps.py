@@ -7,5 +7,5 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts import checks, receivers  # noqa: F401  (registers checks and signals)
-        from accounts.api import checks as api_checks  # noqa: F401
-        from accounts.api import keys, schema, users  # noqa: F401  (receivers, schema)
+        from accounts.tokens import checks as token_checks  # noqa: F401
+        from accounts.tokens import claims  # noqa: F401  (reloads keys on setting_changed)

@@ -11,6 +11,7 @@ from django.utils.functional import SimpleLazyObject
 
 from accounts.models import AuthEvent
 from accounts.receivers import END_KIND_ATTRIBUTE
+from accounts.selectors import user_for_update
 from accounts.sessions import timeouts
 from accounts.sessions.index import index_touch
 from accounts.unavailable import SERVICE_ERRORS, service_unavailable_response
@@ -89,8 +90,6 @@ class SessionUserMiddleware:
 
     @staticmethod
     def session_user(request):
-        from accounts.api.users import user_for_update
-
         session = request.session
         if session.get("_auth_user_id") is None or session.user is None:
             return AnonymousUser()

@@ -1,8 +1,15 @@
+"""Signal receivers of the core: session starts and ends, auth events, and the token
+record kept true when a user changes."""
+
+from typing import Any
+
 from django.contrib.auth.signals import user_logged_in, user_logged_out
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django.http import HttpRequest
 
 from accounts import services
-from accounts.models import AuthEvent
+from accounts.models import AuthEvent, User
 from accounts.signals import session_ended, session_started
 
 # Set on a request by code that signs a user out for a reason other than "sign out".
@@ -10,13 +17,17 @@ END_KIND_ATTRIBUTE = "authsite_session_end_kind"
 
 
 @receiver(user_logged_in, dispatch_uid="accounts.session_start")
-def session_start_on_login(sender, request, user, **kwargs) -> None:
+def session_start_on_login(
+    sender: Any, request: HttpRequest | None, user: User, **kwargs: Any
+) -> None:
     if request is not None and hasattr(request, "session"):
         services.session_signed_in(request=request, user=user)
 
 
 @receiver(user_logged_out, dispatch_uid="accounts.session_end")
-def session_end_on_logout(sender, request, user, **kwargs) -> None:
+def session_end_on_logout(
+    sender: Any, request: HttpRequest | None, user: User | None, **kwargs: Any
+) -> None:
     if user is not None and request is not None and hasattr(request, "session"):
         kind = getattr(request, END_KIND_ATTRIBUTE, AuthEvent.Kind.LOGOUT)
         services.session_signed_out(request=request, user=user, kind=kind)
@@ -24,7 +35,36 @@ def session_end_on_logout(sender, request, user, **kwargs) -> None:
 
 @receiver(session_started, dispatch_uid="accounts.auth_event_started")
 @receiver(session_ended, dispatch_uid="accounts.auth_event_ended")
-def auth_event_write(sender, user, kind, session_id, ip, device, **kwargs) -> None:
+def auth_event_write(
+    sender: Any,
+    user: User,
+    kind: str,
+    session_id: str,
+    ip: str,
+    device: str,
+    **kwargs: Any,
+) -> None:
     services.auth_event_record(
         user=user, kind=kind, session_id=session_id, ip=ip, device=device
     )
+
+
+# Any save or delete of a user drops its token snapshot; if Redis is down at that
+# moment the save fails (503) rather than leave a stale snapshot that would accept a
+# revoked token.
+@receiver(post_save, sender=User, dispatch_uid="accounts.token_record_saved")
+def token_record_forget_on_save(
+    sender: Any,
+    instance: User,
+    created: bool,
+    update_fields: frozenset[str] | None = None,
+    **kwargs: Any,
+) -> None:
+    if created or (update_fields is not None and set(update_fields) <= {"last_login"}):
+        return
+    services.token_record_forget(user_id=instance.pk)
+
+
+@receiver(post_delete, sender=User, dispatch_uid="accounts.token_record_deleted")
+def token_record_forget_on_delete(sender: Any, instance: User, **kwargs: Any) -> None:
+    services.token_record_forget(user_id=instance.pk)

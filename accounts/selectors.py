@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.backends.base import SessionBase
 
 from accounts.models import AuthEvent, User
@@ -12,6 +17,8 @@ from accounts.sessions.index import (
     session_entry,
 )
 from accounts.sessions.registry import strategy_active
+from accounts.sessions.strategies.jwt.sign_ins import SIGN_IN_RULES
+from accounts.tokens import records
 
 
 def sessions_for_user(
@@ -65,3 +72,30 @@ def live_sessions_page(
     indexed, next_cursor = index.page(cursor=cursor, size=size)
     entries = [session_entry(s, current_key=None) for s in indexed]
     return entries, next_cursor, True
+
+
+# --- Tokens ------------------------------------------------------------------------
+
+
+def tokens_are_sessions() -> bool:
+    """Whether the active strategy treats each refresh token as a session (``jwt``)."""
+    return strategy_active().tokens_are_sessions
+
+
+def token_sign_in_rules() -> records.SignInRules | None:
+    """The rules for sign-ins in the token record; None when tokens are not sessions."""
+    return SIGN_IN_RULES if tokens_are_sessions() else None
+
+
+def token_user(*, payload: Mapping[str, Any]) -> User:
+    """The active user a verified token names, from the token record (no database
+    query when warm); raise a TokenRejected for a revoked token or an ended sign-in."""
+    user, _ = records.token_sign_in(payload=payload, sign_ins=token_sign_in_rules())
+    return user
+
+
+def user_for_update(*, user: AbstractBaseUser | AnonymousUser) -> User:
+    """The database row of ``user`` (a token user is a partial, unsaveable copy)."""
+    if user.pk is None:
+        raise User.DoesNotExist
+    return User.objects.get(pk=user.pk)

@@ -6,21 +6,16 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.sessions.backends.base import SessionBase
 from django.db import transaction
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.crypto import constant_time_compare
-from rest_framework_simplejwt.token_blacklist.models import (
-    BlacklistedToken,
-    OutstandingToken,
-)
 
-from accounts.models import AuthEvent
+from accounts.models import AuthEvent, User
+from accounts.security import lockout
 from accounts.security.client_ip import client_ip
+from accounts.selectors import token_sign_in_rules, tokens_are_sessions
 from accounts.sessions import metadata, timeouts
-from accounts.sessions import tokens as token_sessions
 from accounts.sessions.base import IndexedSession
 from accounts.sessions.index import (
     index_add,
@@ -32,9 +27,10 @@ from accounts.sessions.index import (
 from accounts.sessions.index import (
     session_id as opaque_session_id,
 )
+from accounts.sessions.strategies.jwt.sign_ins import sign_in_start_data
 from accounts.signals import session_ended, session_started
-
-User = get_user_model()
+from accounts.tokens import issue, records, revocation
+from accounts.tokens.issue import TokenPair
 
 
 @transaction.atomic
@@ -173,7 +169,11 @@ def sessions_limit_apply(*, user: User, current_session_key: str | None) -> int:
         return 0
     others = sorted(
         (s for s in live if s.key != current_session_key),
-        key=lambda s: (timeouts.last_seen(s.data), s.data.get(timeouts.STARTED_KEY, 0)),
+        # The index's copy of the session data: last seen, then signed in, as numbers.
+        key=lambda s: (
+            s.data.get(timeouts.SEEN_KEY, 0),
+            s.data.get(timeouts.STARTED_KEY, 0),
+        ),
     )
     return _sessions_end(
         user=user, sessions=others[: len(live) - limit], kind=AuthEvent.Kind.LIMIT
@@ -211,16 +211,6 @@ def auth_event_record(
     )
 
 
-def refresh_token_revoke(*, jti: str) -> None:
-    """Blacklist the outstanding refresh token ``jti`` (a sign-in ends; its access
-    tokens run out at their ``exp``, or at once when tokens are sessions: ``jwt``)."""
-    for token in OutstandingToken.objects.filter(jti=jti):
-        BlacklistedToken.objects.get_or_create(token=token)
-        if token.user_id is not None and token_sessions.tokens_are_sessions():
-            token_sessions.sessions_forget(user_id=token.user_id, sids=[jti])
-
-
-@transaction.atomic
 def user_tokens_revoke_all(*, user: User) -> int:
     """End every sign-in of ``user``: tokens issued so far and browser sessions.
 
@@ -228,15 +218,7 @@ def user_tokens_revoke_all(*, user: User) -> int:
     and changes the session auth hash, so every browser session ends on its next
     request; every outstanding refresh token is blacklisted too. Returns how many were.
     """
-    user.token_valid_after = timezone.now()
-    user.save(update_fields=["token_valid_after"])
-    live = OutstandingToken.objects.filter(
-        user=user, expires_at__gt=timezone.now(), blacklistedtoken__isnull=True
-    )
-    created = BlacklistedToken.objects.bulk_create(
-        [BlacklistedToken(token=token) for token in live], ignore_conflicts=True
-    )
-    return len(created)
+    return revocation.user_tokens_revoke_all(user=user)
 
 
 def user_sign_out_everywhere(*, user: User, kind: str = AuthEvent.Kind.REVOKE) -> int:
@@ -255,3 +237,61 @@ def user_password_change(*, user: User, new_password: str) -> User:
     user.save()
     sessions_revoke_all(user=user, kind=AuthEvent.Kind.PASSWORD_CHANGE)
     return user
+
+
+# --- Tokens: issue, rotate, revoke ------------------------------------------------
+
+
+def _token_sign_in_start(
+    *, user: User, pair: TokenPair, request: HttpRequest | None
+) -> None:
+    # When tokens are sessions, a new pair is a new sign-in, listed with the others.
+    if not tokens_are_sessions():
+        return
+    data = sign_in_start_data(
+        ip=client_ip(request) if request is not None else "",
+        user_agent=request.META.get("HTTP_USER_AGENT", "") if request else "",
+    )
+    records.sign_in_record(
+        user_id=user.pk, sid=pair.sid, data={**data, records.ISSUED_KEY: pair.issued}
+    )
+
+
+def token_pair_obtain(*, request: HttpRequest, user: User) -> TokenPair:
+    """Sign ``user`` in to the API: clear the failed sign-ins of this request's
+    (username, address), as a form sign-in does, and issue a token pair."""
+    lockout.failures_reset(request=request, user=user)
+    return token_pair_issue(user=user, request=request)
+
+
+def token_pair_issue(*, user: User, request: HttpRequest | None = None) -> TokenPair:
+    """Issue a new token pair for ``user``; when tokens are sessions, a new sign-in."""
+    pair = issue.token_pair_issue(user_id=user.pk)
+    _token_sign_in_start(user=user, pair=pair, request=request)
+    return pair
+
+
+def token_pair_refresh(*, refresh: str) -> TokenPair:
+    """Use the refresh token ``refresh`` up and issue the next pair of its sign-in.
+
+    Raise RefreshTokenAlreadyUsed when another request rotated it first, another
+    TokenRejected when it is not accepted.
+    """
+    return issue.refresh_rotate(raw=refresh, sign_ins=token_sign_in_rules()).pair
+
+
+def refresh_token_revoke(*, jti: str) -> None:
+    """Blacklist the outstanding refresh token ``jti`` (a sign-in ends; its access
+    tokens run out at their ``exp``, or at once when tokens are sessions: ``jwt``)."""
+    revocation.refresh_token_revoke(jti=jti, sign_ins=tokens_are_sessions())
+
+
+def token_record_forget(*, user_id: int) -> None:
+    """Drop the user's cached snapshot from the token record after a change to the
+    user: now, so that the change fails (and rolls back) if Redis is down, and again
+    after commit, because a request may have cached the old row in between."""
+    sign_ins = tokens_are_sessions()
+    records.snapshot_forget(user_id=user_id, sign_ins=sign_ins)
+    transaction.on_commit(
+        lambda: records.snapshot_forget(user_id=user_id, sign_ins=sign_ins)
+    )

@@ -15,4 +15,4 @@ urlpatterns = [
 
 # `manage.py authbench` nodes only (AUTHSITE_LAB_BENCH=1).
 if settings.AUTHSITE_LAB_BENCH:
-    urlpatterns += [path("lab/bench/", include("authsite.lab.bench_urls"))]
+    urlpatterns += [path("lab/bench/", include("lab.bench_urls"))]

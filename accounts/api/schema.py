@@ -6,14 +6,14 @@ the site can give it, all JSON: ``{"detail", "code"}`` (see accounts.api.excepti
 or for 400 that or a map of field names to messages.
 """
 
-from typing import Any
+from typing import Any, Literal
 
 from drf_spectacular import openapi
 from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework_simplejwt.views import TokenViewBase
 
-from accounts.api import cookies
+from accounts.tokens.cookies import cookie_mode
 
 ERROR_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -54,10 +54,12 @@ class AutoSchema(openapi.AutoSchema):
     """drf-spectacular's AutoSchema with the error answers each operation can give."""
 
     def error_statuses(self) -> list[int]:
-        """The error statuses this operation can answer, from its view's classes."""
-        # Imported here: defining the API views reads DEFAULT_SCHEMA_CLASS (this module).
-        from accounts.api.views import TokenRefreshView
+        """The error statuses this operation can answer, from its view's classes.
 
+        Views say what the classes cannot show in attributes (``csrf_checked``,
+        ``answers_token_pair``), so this module needs no import of the views, whose
+        definition reads DEFAULT_SCHEMA_CLASS (this module).
+        """
         view = self.view
         statuses = [503]
         if self.method in UNSAFE_METHODS:
@@ -68,18 +70,18 @@ class AutoSchema(openapi.AutoSchema):
             statuses.append(401)
         # CSRF, for a change authenticated by the access (or the refresh) cookie.
         if self.method in UNSAFE_METHODS and (
-            authenticates or isinstance(view, TokenRefreshView)
+            authenticates or getattr(view, "csrf_checked", False)
         ):
             statuses.append(403)
         if getattr(view, "throttle_classes", ()):
             statuses.append(429)
         return sorted(statuses)
 
-    def _get_response_bodies(self, direction="response"):
-        from accounts.api.views import TokenPairResponseMixin
-
+    def _get_response_bodies(
+        self, direction: Literal["request", "response"] = "response"
+    ) -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)
-        if cookies.cookie_mode() and isinstance(self.view, TokenPairResponseMixin):
+        if cookie_mode() and getattr(self.view, "answers_token_pair", False):
             # JWT_COOKIE=1: the tokens go in HttpOnly cookies, not in the body.
             responses["200"] = self._get_response_for_code(
                 OpenApiResponse(

@@ -1,27 +1,28 @@
-"""Validation and shaping of API input and output; writes go through accounts.services."""
+"""Validation and shaping of API input and output; writes go through accounts.services.
+
+The token serializers validate only: the views issue, rotate and revoke tokens through
+the services.
+"""
 
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
-from django.core.cache import caches
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
-from django_redis import get_redis_connection
 from rest_framework import serializers
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework_simplejwt import serializers as jwt_serializers
-from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
-from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 
-from accounts import services
-from accounts.api import cookies, tokens, users
+from accounts import selectors, services
+from accounts.api.authentication import rejected
 from accounts.models import UsernameValidator
 from accounts.security import lockout
-from accounts.sessions import tokens as token_sessions
+from accounts.tokens import claims, revocation
+from accounts.tokens.cookies import cookie_mode, refresh_cookie_name
+from accounts.tokens.errors import TokenInvalid, TokenRejected
 
 User = get_user_model()
-VERIFIABLE_TOKEN_TYPES = ("access", "refresh")
 
 
 def _password_field() -> serializers.CharField:
@@ -33,7 +34,7 @@ def _password_field() -> serializers.CharField:
     )
 
 
-class StrictStringsMixin:
+class StrictStringsMixin(serializers.Serializer):
     """Refuse a number or boolean where a string belongs, with 400.
 
     DRF's CharField turns ``5`` into ``"5"``; a client that sends the wrong type has a
@@ -62,19 +63,17 @@ class StrictStringsMixin:
         return value
 
 
-def token_pair(
-    *, user: Any, request: Any = None, replaces: str | None = None
-) -> dict[str, str]:
-    """Issue a new refresh token (recorded as outstanding) and its access token.
-
-    When tokens are sessions (``jwt``), record the sign-in: a new one, or the sign-in of
-    the refresh token ``replaces`` moved to the new token.
-    """
-    refresh = tokens.RefreshToken.for_user(user)
-    token_sessions.token_sign_in_record(
-        user_id=user.pk, refresh=refresh, request=request, replaces=replaces
-    )
-    return {"access": str(refresh.access_token), "refresh": str(refresh)}
+def _email_unused(value: str, *, user: Any) -> str:
+    """The normalised address, unless another user than ``user`` has it already."""
+    email = User.objects.normalize_email(value)
+    others = User.objects.filter(email__iexact=email)
+    if user is not None:
+        others = others.exclude(pk=user.pk)
+    if others.exists():
+        raise serializers.ValidationError(
+            _("A user with that email address already exists."), code="unique"
+        )
+    return email
 
 
 class UserSerializer(StrictStringsMixin, serializers.ModelSerializer):
@@ -84,15 +83,7 @@ class UserSerializer(StrictStringsMixin, serializers.ModelSerializer):
         read_only_fields = ("id", "username", "date_joined")
 
     def validate_email(self, value: str) -> str:
-        email = User.objects.normalize_email(value)
-        others = User.objects.filter(email__iexact=email)
-        if self.instance is not None:
-            others = others.exclude(pk=self.instance.pk)
-        if others.exists():
-            raise serializers.ValidationError(
-                _("A user with that email address already exists."), code="unique"
-            )
-        return email
+        return _email_unused(value, user=self.instance)
 
     def update(self, instance, validated_data):
         fields = {
@@ -115,7 +106,7 @@ class RegisterSerializer(StrictStringsMixin, serializers.Serializer):
         return value
 
     def validate_email(self, value: str) -> str:
-        return UserSerializer.validate_email(self, value)
+        return _email_unused(value, user=None)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         candidate = User(username=attrs["username"], email=attrs["email"])
@@ -141,7 +132,7 @@ class PasswordChangeSerializer(StrictStringsMixin, serializers.Serializer):
     new_password = _password_field()
 
     def validate_old_password(self, value: str) -> str:
-        if not self.instance.check_password(value):
+        if self.instance is None or not self.instance.check_password(value):
             raise serializers.ValidationError(
                 _("Your old password was entered incorrectly."),
                 code="password_incorrect",
@@ -162,42 +153,38 @@ class PasswordChangeSerializer(StrictStringsMixin, serializers.Serializer):
 
 
 class TokenObtainPairSerializer(
-    StrictStringsMixin, jwt_serializers.TokenObtainPairSerializer
+    StrictStringsMixin, jwt_serializers.TokenObtainSerializer
 ):
     """Username or email and password to a token pair; 429 while the pair is locked."""
 
-    token_class = tokens.RefreshToken
+    # Validated data (the docstring is the schema's): the user to issue the pair for.
 
-    def __init__(self, *args, **kwargs) -> None:
+    token_class = claims.RefreshToken
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields[self.username_field] = serializers.CharField(
             write_only=True, max_length=254
         )
         self.fields["password"] = _password_field()
 
-    def validate(self, attrs: dict[str, Any]) -> dict[str, str]:
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         request = self.context["request"]
         try:
-            data = super().validate(attrs)
+            super().validate(attrs)
         except AuthenticationFailed:
             if lockout.is_locked_out(request):
                 wait = lockout.seconds_left(request, {"username": attrs["username"]})
                 raise lockout.LockedOut(wait=wait) from None
             raise
-        # As a form sign-in does (through user_logged_in): success clears the count.
-        lockout.failures_reset(request=request, user=self.user)
-        refresh = tokens.RefreshToken(data["refresh"], verify=False)
-        token_sessions.token_sign_in_record(
-            user_id=self.user.pk, refresh=refresh, request=request
-        )
-        return data
+        return {"user": self.user}
 
 
 def _raw_refresh(serializer: serializers.Serializer, attrs: dict[str, Any]) -> str:
     raw = attrs.get("refresh")
     request = serializer.context.get("request")
-    if not raw and cookies.cookie_mode() and request is not None:
-        raw = request.COOKIES.get(cookies.refresh_cookie_name())
+    if not raw and cookie_mode() and request is not None:
+        raw = request.COOKIES.get(refresh_cookie_name())
     if not raw:
         raise serializers.ValidationError(
             {"refresh": [_("This field is required.")]}, code="required"
@@ -205,28 +192,16 @@ def _raw_refresh(serializer: serializers.Serializer, attrs: dict[str, Any]) -> s
     return raw
 
 
-def refresh_claim(*, refresh: tokens.RefreshToken) -> bool:
-    """Mark a refresh token as used, once: True for the one caller that got it.
-
-    SET NX is atomic, so of many concurrent refreshes of one token exactly one wins.
-    """
-    ttl = max(1, int(refresh["exp"] - refresh.current_time.timestamp()) + 1)
-    key = caches[users.CACHE_ALIAS].make_key(f"jwt:used:{refresh['jti']}")
-    return bool(get_redis_connection("default").set(key, b"1", nx=True, ex=ttl))
-
-
 class TokenRefreshSerializer(StrictStringsMixin, serializers.Serializer):
     """Rotate: the refresh token is used up, a new pair is issued; reuse gives 401."""
+
+    # Validated data (the docstring is the schema's): the refresh token, from the body
+    # or, in cookie mode, the cookie. The view rotates it through the services.
 
     refresh = serializers.CharField(required=False)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, str]:
-        refresh = tokens.RefreshToken(_raw_refresh(self, attrs))
-        user = users.token_user(payload=refresh.payload)
-        if not refresh_claim(refresh=refresh):
-            raise InvalidToken(_("Token has already been used"))
-        refresh.blacklist()
-        return token_pair(user=user, replaces=refresh["jti"])
+        return {"refresh": _raw_refresh(self, attrs)}
 
 
 class TokenVerifySerializer(StrictStringsMixin, serializers.Serializer):
@@ -235,34 +210,31 @@ class TokenVerifySerializer(StrictStringsMixin, serializers.Serializer):
     token = serializers.CharField()
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        token = tokens.UntypedToken(attrs["token"])
-        # UntypedToken checks no type: only the two kinds the site issues pass, so
-        # that verify never vouches for a token no endpoint would accept.
-        if token.get("token_type") not in VERIFIABLE_TOKEN_TYPES:
-            raise InvalidToken(_("Token has wrong type"))
-        if BlacklistedToken.objects.filter(token__jti=token["jti"]).exists():
-            raise InvalidToken(_("Token is blacklisted"))
-        users.token_user(payload=token.payload)
+        try:
+            token = claims.issued_token_read(attrs["token"])
+            if revocation.refresh_token_blacklisted(jti=token["jti"]):
+                raise TokenInvalid(_("Token is blacklisted"))
+            selectors.token_user(payload=token.payload)
+        except TokenRejected as exc:
+            raise rejected(exc) from exc
         return {}
 
 
 class LogoutSerializer(StrictStringsMixin, serializers.Serializer):
     """The refresh token to end; in cookie mode, the sign-in of the access cookie."""
 
+    # Validated data (the docstring is the schema's): the jti of the sign-in to end.
+
     refresh = serializers.CharField(required=False)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         request = self.context["request"]
-        if not attrs.get("refresh") and cookies.cookie_mode() and request.auth:
+        if not attrs.get("refresh") and cookie_mode() and request.auth:
             # The refresh cookie is sent to the refresh endpoint only; the access
             # cookie names its sign-in in "sid".
             return {"jti": request.auth.get("sid")}
         try:
-            refresh = tokens.RefreshToken(_raw_refresh(self, attrs))
-        except TokenError as exc:
-            raise InvalidToken(exc.args[0]) from exc
+            refresh = claims.refresh_token_read(_raw_refresh(self, attrs))
+        except TokenRejected as exc:
+            raise rejected(exc) from exc
         return {"jti": refresh["jti"]}
-
-    def save(self, **kwargs) -> None:
-        if self.validated_data["jti"]:
-            services.refresh_token_revoke(jti=self.validated_data["jti"])

@@ -14,6 +14,8 @@ class AddressRateThrottle(ScopedRateThrottle):
     """ScopedRateThrottle keyed on the client address, with rates read at call time."""
 
     def get_rate(self) -> str | None:
+        if self.scope is None:
+            return None
         return settings.AUTHSITE_API_THROTTLE_RATES.get(self.scope)
 
     def get_ident(self, request) -> str:

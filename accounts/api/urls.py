@@ -1,7 +1,8 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
-from accounts.api import sessions, views
+# The schema module registers the authentication scheme with drf-spectacular.
+from accounts.api import schema, sessions, views  # noqa: F401
 
 urlpatterns = [
     path("auth/register/", views.RegisterView.as_view(), name="api-register"),

@@ -1,30 +1,41 @@
 """API views: each validates with a serializer, calls one service, shapes the answer."""
 
-from django.core.cache import caches
+from typing import Any
+
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpRequest, JsonResponse
 from django.urls import Resolver404, resolve
 from django.views.decorators.csrf import csrf_exempt
+from django_redis import get_redis_connection
 from drf_spectacular.utils import extend_schema, inline_serializer
 from drf_spectacular.views import SpectacularSwaggerView
 from rest_framework import generics, permissions, serializers, status
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt import views as jwt_views
 
-from accounts import services
-from accounts.api import cookies, keys, users
+from accounts import selectors, services
+from accounts.api import cookies
 from accounts.api import serializers as api_serializers
-from accounts.api.authentication import JWTAuthentication
+from accounts.api.authentication import JWTAuthentication, rejected
 from accounts.api.throttles import AddressRateThrottle
+from accounts.tokens import keys
+from accounts.tokens.cookies import cookie_mode
+from accounts.tokens.errors import TokenRejected
 from accounts.unavailable import SERVICE_ERRORS
 
 
 class TokenPairResponseMixin:
     """In cookie mode, move the tokens of a successful answer into cookies."""
 
-    def finalize_tokens(self, request, data: dict, status_code: int) -> Response:
-        if not cookies.cookie_mode() or "access" not in data:
+    #: For the schema (accounts.api.schema): in cookie mode the 200 body has no tokens.
+    answers_token_pair = True
+
+    def finalize_tokens(
+        self, request: Request, data: dict[str, str], status_code: int
+    ) -> Response:
+        if not cookie_mode() or "access" not in data:
             return Response(data, status=status_code)
         response = Response(
             {"detail": "Signed in; the tokens are in cookies."}, status=status_code
@@ -41,9 +52,10 @@ class TokenPairResponseMixin:
 class TokenView(TokenPairResponseMixin, jwt_views.TokenViewBase):
     throttle_classes = (AddressRateThrottle,)
 
-    def post(self, request, *args, **kwargs):
-        response = super().post(request, *args, **kwargs)
-        return self.finalize_tokens(request, response.data, response.status_code)
+    def validated(self, request: Request) -> dict[str, Any]:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
 
 
 class TokenObtainPairView(TokenView):
@@ -52,21 +64,31 @@ class TokenObtainPairView(TokenView):
     serializer_class = api_serializers.TokenObtainPairSerializer
     throttle_scope = "token"
 
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        user = self.validated(request)["user"]
+        pair = services.token_pair_obtain(request=request, user=user)
+        return self.finalize_tokens(request, pair.as_dict(), status.HTTP_200_OK)
+
 
 class TokenRefreshView(TokenView):
     """Refresh token → a new access and a new refresh token; the old one is used up."""
 
     serializer_class = api_serializers.TokenRefreshSerializer
     throttle_scope = "refresh"
+    #: For the schema: the refresh cookie authenticates, so CSRF applies (403).
+    csrf_checked = True
 
-    def post(self, request, *args, **kwargs):
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = request.data
-        if cookies.cookie_mode() and not (
-            isinstance(data, dict) and data.get("refresh")
-        ):
+        if cookie_mode() and not (isinstance(data, dict) and data.get("refresh")):
             # The refresh cookie authenticates this request: it needs the CSRF token.
             JWTAuthentication().enforce_csrf(request)
-        return super().post(request, *args, **kwargs)
+        refresh = self.validated(request)["refresh"]
+        try:
+            pair = services.token_pair_refresh(refresh=refresh)
+        except TokenRejected as exc:  # RefreshTokenAlreadyUsed among them: 401
+            raise rejected(exc) from exc
+        return self.finalize_tokens(request, pair.as_dict(), status.HTTP_200_OK)
 
 
 class TokenVerifyView(jwt_views.TokenVerifyView):
@@ -96,14 +118,15 @@ class LogoutView(APIView):
         pass
 
     @extend_schema(request=api_serializers.LogoutSerializer, responses={204: None})
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         serializer = api_serializers.LogoutSerializer(
             data=request.data, context={"request": request}
         )
         serializer.is_valid(raise_exception=True)
-        serializer.save()
+        if serializer.validated_data["jti"]:
+            services.refresh_token_revoke(jti=serializer.validated_data["jti"])
         response = Response(status=status.HTTP_204_NO_CONTENT)
-        if cookies.cookie_mode():
+        if cookie_mode():
             cookies.tokens_clear(response=response)
         return response
 
@@ -112,12 +135,14 @@ class LogoutAllView(APIView):
     """End every sign-in of the caller: all tokens and all browser sessions."""
 
     @extend_schema(request=None, responses={204: None})
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         request.data  # noqa: B018  (a body, if sent, must parse: malformed JSON is 400)
         # Browser sessions leave the store now, not only at their next request.
-        services.user_sign_out_everywhere(user=users.user_for_update(user=request.user))
+        services.user_sign_out_everywhere(
+            user=selectors.user_for_update(user=request.user)
+        )
         response = Response(status=status.HTTP_204_NO_CONTENT)
-        if cookies.cookie_mode():
+        if cookie_mode():
             cookies.tokens_clear(response=response)
         return response
 
@@ -128,10 +153,10 @@ class MeView(generics.RetrieveUpdateAPIView):
     serializer_class = api_serializers.UserSerializer
     http_method_names = ["get", "patch", "options"]
 
-    def get_object(self):
+    def get_object(self) -> Any:
         if self.request.method == "GET":
             return self.request.user  # the cached snapshot: no database query
-        return users.user_for_update(user=self.request.user)
+        return selectors.user_for_update(user=self.request.user)
 
 
 class PasswordChangeView(TokenPairResponseMixin, APIView):
@@ -144,13 +169,13 @@ class PasswordChangeView(TokenPairResponseMixin, APIView):
             {"access": serializers.CharField(), "refresh": serializers.CharField()},
         ),
     )
-    def post(self, request):
-        user = users.user_for_update(user=request.user)
+    def post(self, request: Request) -> Response:
+        user = selectors.user_for_update(user=request.user)
         serializer = api_serializers.PasswordChangeSerializer(user, data=request.data)
         serializer.is_valid(raise_exception=True)
         serializer.save()
-        pair = api_serializers.token_pair(user=user)
-        return self.finalize_tokens(request, pair, status.HTTP_200_OK)
+        pair = services.token_pair_issue(user=user)
+        return self.finalize_tokens(request, pair.as_dict(), status.HTTP_200_OK)
 
 
 class HealthView(APIView):
@@ -160,7 +185,7 @@ class HealthView(APIView):
     authentication_classes = ()
 
     @extend_schema(responses={200: dict, 503: dict})
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         checks = {"database": self._database(), "redis": self._redis()}
         healthy = all(value == "ok" for value in checks.values())
         body = {"status": "ok" if healthy else "unavailable", **checks}
@@ -181,7 +206,7 @@ class HealthView(APIView):
     def _redis() -> str:
         try:
             for alias in ("default", "sessions"):
-                caches[alias].client.get_client(write=True).ping()
+                get_redis_connection(alias, write=True).ping()
         except SERVICE_ERRORS:
             return "unavailable"
         return "ok"
@@ -194,7 +219,7 @@ class JWKSView(APIView):
     authentication_classes = ()
 
     @extend_schema(responses=dict)
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         response = Response({"keys": keys.jwt_keys().public_jwks})
         response["Cache-Control"] = "public, max-age=300"
         return response
@@ -208,14 +233,14 @@ class DocsView(SpectacularSwaggerView):
     """
 
     @extend_schema(exclude=True)
-    def get(self, request, *args, **kwargs):
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         response = super().get(request, *args, **kwargs)
         del response["Cross-Origin-Opener-Policy"]
         return response
 
 
 @csrf_exempt
-def api_not_found(request, path: str = ""):
+def api_not_found(request: HttpRequest, path: str = "") -> JsonResponse:
     """JSON 404 for every unknown path under /api/ (not Django's HTML page).
 
     CSRF-exempt because it changes nothing: an unknown path must answer 404 whatever

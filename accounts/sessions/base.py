@@ -132,7 +132,7 @@ class SessionStrategy:
     #: Shown on the sessions page when ``revocable`` is False: what cannot be ended, why.
     revocation_limits: str = ""
     #: Each sign-in is a refresh token, and the user's record of live ones in Redis is
-    #: checked on every token use (the ``jwt`` strategy; see accounts.sessions.tokens).
+    #: checked on every token use (the ``jwt`` strategy; see accounts.tokens.records).
     tokens_are_sessions: bool = False
 
     def django_settings(self, context: StrategyContext) -> StrategySettings:

@@ -27,7 +27,8 @@ STRATEGIES: dict[str, str] = {
     "cached_db": "accounts.sessions.strategies.database.strategy.CachedDatabaseStrategy",
     "signed_cookies": "accounts.sessions.strategies.signed_cookies.SignedCookiesStrategy",
     "local": "accounts.sessions.strategies.local.LocalMemoryStrategy",
-    "jwt": "accounts.sessions.strategies.jwt.JWTStrategy",
+    "jwt": "accounts.sessions.strategies.jwt.strategy.JWTStrategy",
+    "redis-cluster": "accounts.sessions.strategies.redis_cluster.strategy.RedisClusterStrategy",
 }
 
 

@@ -39,19 +39,16 @@ AUTHSITE_API_THROTTLE_RATES = {
     "refresh": os.environ.get("AUTHSITE_THROTTLE_REFRESH", "60/minute"),
 }
 
-# SimpleJWT reads these; the keys themselves come from accounts.api.keys (JWT_* above).
+# SimpleJWT's own switches. The values above are its only configuration: the token
+# classes (accounts.tokens.claims) read JWT_* at call time for keys, algorithm, issuer,
+# audience, leeway and lifetimes, so they are not repeated here.
 SIMPLE_JWT = {
-    "ALGORITHM": JWT_ALGORITHM,
-    "SIGNING_KEY": JWT_SIGNING_KEY or None,
-    "ISSUER": JWT_ISSUER,
-    "AUDIENCE": JWT_AUDIENCE,
-    "LEEWAY": JWT_LEEWAY,
     "USER_ID_FIELD": "id",
     "USER_ID_CLAIM": "sub",
     "ROTATE_REFRESH_TOKENS": True,
     "BLACKLIST_AFTER_ROTATION": True,
     "UPDATE_LAST_LOGIN": False,
-    "AUTH_TOKEN_CLASSES": ("accounts.api.tokens.AccessToken",),
+    "AUTH_TOKEN_CLASSES": ("accounts.tokens.claims.AccessToken",),
     "TOKEN_OBTAIN_SERIALIZER": "accounts.api.serializers.TokenObtainPairSerializer",
     "TOKEN_REFRESH_SERIALIZER": "accounts.api.serializers.TokenRefreshSerializer",
     "TOKEN_VERIFY_SERIALIZER": "accounts.api.serializers.TokenVerifySerializer",

@@ -49,6 +49,10 @@ INSTALLED_APPS = [
     "axes",
     # The project itself: creates VAR_DIR and STATIC_ROOT at start-up.
     "authsite",
+    # The scale-out lab's commands (scalelab, authbench). It adds no model, and its
+    # middleware and URLs only on nodes started with AUTHSITE_NODE_NAME or
+    # AUTHSITE_LAB_BENCH (authsite/settings/lab.py).
+    "lab",
 ]
 
 MIDDLEWARE = [

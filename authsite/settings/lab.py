@@ -16,7 +16,7 @@ from authsite.settings.security import PASSWORD_HASHERS
 # Set by `manage.py scalelab` / `authbench` on each node it starts; empty otherwise.
 AUTHSITE_NODE_NAME = os.environ.get("AUTHSITE_NODE_NAME", "")
 if AUTHSITE_NODE_NAME:
-    MIDDLEWARE = ["authsite.lab.middleware.ServedByMiddleware", *MIDDLEWARE]
+    MIDDLEWARE = ["lab.middleware.ServedByMiddleware", *MIDDLEWARE]
 # `authbench` only: /lab/bench/api/... views and DRF's TokenAuthentication as the peer.
 AUTHSITE_LAB_BENCH = env_bool("AUTHSITE_LAB_BENCH", False)
 if AUTHSITE_LAB_BENCH:

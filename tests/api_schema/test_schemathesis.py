@@ -26,8 +26,8 @@ from schemathesis.specs.openapi.checks import (
     unsupported_method,
 )
 
-from accounts.api import cookies
-from accounts.api.tokens import AccessToken
+from accounts.tokens import cookies
+from accounts.tokens.claims import AccessToken
 from authsite.wsgi import application
 
 EXAMPLES_PER_OPERATION = 50

@@ -19,8 +19,8 @@ from rest_framework_simplejwt.token_blacklist.models import (
     OutstandingToken,
 )
 
-from accounts.api import keys
 from accounts.models import User
+from accounts.tokens import keys
 
 
 def b64(data: bytes) -> str:

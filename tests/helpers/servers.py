@@ -2,7 +2,8 @@
 
 Each starts on first use and is stopped at the end of the run (``Servers.stop``):
 a Redis primary with one replica and one Sentinel watching it (``redis-replicated``,
-``redis-sentinel``), and a memcached (``memcached``). They are this run's own, so the
+``redis-sentinel``), a memcached (``memcached``) and a Redis Cluster of 3 primaries
+and 3 replicas (``redis-cluster``). They are this run's own, so the
 tests may flush them.
 """
 
@@ -16,6 +17,7 @@ from pathlib import Path
 import redis
 
 from authsite.embedded_redis import EmbeddedRedis, free_port, port_open
+from tests.helpers.redis_cluster import RedisClusterServers
 
 MEMCACHED = shutil.which("memcached") or "/usr/bin/memcached"
 SENTINEL_MASTER = "authsite-test"
@@ -69,6 +71,7 @@ class Servers:
         self.replica: EmbeddedRedis | None = None
         self.sentinel: EmbeddedRedis | None = None
         self.memcached: Memcached | None = None
+        self.cluster: RedisClusterServers | None = None
 
     def redis_primary(self) -> EmbeddedRedis:
         if self.primary is None:
@@ -112,6 +115,12 @@ class Servers:
             self.memcached.start()
         return self.memcached
 
+    def redis_cluster(self) -> RedisClusterServers:
+        if self.cluster is None:
+            self.cluster = RedisClusterServers(self.directory / "cluster")
+            self.cluster.start()
+        return self.cluster
+
     def flush(self) -> None:
         """Empty the servers started here (never the run's shared Redis)."""
         if self.primary is not None:
@@ -122,8 +131,12 @@ class Servers:
             client.close()
         if self.memcached is not None:
             self.memcached.flush()
+        if self.cluster is not None:
+            self.cluster.flush()
 
     def stop(self) -> None:
+        if self.cluster is not None:
+            self.cluster.stop()
         for server in (self.sentinel, self.replica, self.primary, self.memcached):
             if server is not None:
                 server.stop()
@@ -143,6 +156,11 @@ class Servers:
             return {
                 "REDIS_SENTINELS": f"127.0.0.1:{sentinel.port}",
                 "REDIS_SENTINEL_MASTER": SENTINEL_MASTER,
+            }
+        if strategy == "redis-cluster":
+            return {
+                "REDIS_CLUSTER_NODES": self.redis_cluster().location,
+                "AUTHSITE_REDIS_WAIT_MS": "2000",
             }
         return {}
 

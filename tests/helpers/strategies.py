@@ -31,7 +31,7 @@ def strategy_apply(
             sessions_url or servers.sessions_url_for(name) or base.redis_sessions_url
         ),
         env={**base.env, **(servers.env_for(name) if env is None else env)},
-        # Cookie names follow SESSION_COOKIE_SECURE, as accounts.api.cookies does.
+        # Cookie names follow SESSION_COOKIE_SECURE, as accounts.tokens.cookies does.
         secure_cookies=settings_fixture.SESSION_COOKIE_SECURE,
         **context_changes,
     )
@@ -45,7 +45,7 @@ def strategy_cleanup(name: str, servers: Servers) -> None:
     """Forget what a test stored outside the run's shared, prefix-cleaned Redis."""
     if name == "local":
         caches["sessions"].clear()
-    elif servers.sessions_url_for(name) or name == "memcached":
+    elif servers.sessions_url_for(name) or name in {"memcached", "redis-cluster"}:
         servers.flush()
 
 

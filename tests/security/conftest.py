@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 from django.conf import settings
 
-from accounts.api import keys
+from accounts.tokens import keys
 from tests.factories import PASSWORD
 from tests.helpers.jose import KeyServerHandler, b64
 from tests.helpers.live_site import Gunicorn, form_token, manage, site_env

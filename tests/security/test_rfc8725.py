@@ -21,8 +21,8 @@ import json
 import pytest
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
-from accounts.api import cookies, keys
-from accounts.api.checks import check_jwt_keys
+from accounts.tokens import cookies, keys
+from accounts.tokens.checks import check_jwt_keys
 from tests.helpers.jose import (
     b64,
     b64json,

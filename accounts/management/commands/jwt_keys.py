@@ -2,13 +2,14 @@
 
 import os
 from pathlib import Path
+from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from accounts.api.keys import jwk_thumbprint, public_jwk
+from accounts.tokens.keys import jwk_thumbprint, public_jwk
 
 
 class Command(BaseCommand):
@@ -17,7 +18,7 @@ class Command(BaseCommand):
         "and print the settings that use them."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", choices=["generate"])
         parser.add_argument(
             "--algorithm",
@@ -31,10 +32,18 @@ class Command(BaseCommand):
             help="where to write the files (default: var/jwt)",
         )
 
-    def handle(self, *args, action: str, algorithm: str | None, directory: str, **kw):
+    def handle(
+        self,
+        *args: Any,
+        action: str,
+        algorithm: str | None,
+        directory: str,
+        **kw: Any,
+    ) -> None:
         if algorithm is None:
             configured = settings.JWT_ALGORITHM
             algorithm = configured if configured in ("RS256", "ES256") else "RS256"
+        private_key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
         if algorithm == "RS256":
             private_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         else:

@@ -10,9 +10,9 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.management import call_command
 
-from accounts.api import keys
-from accounts.api.checks import check_jwt_keys
-from accounts.api.tokens import RefreshToken
+from accounts.tokens import keys
+from accounts.tokens.checks import check_jwt_keys
+from accounts.tokens.claims import RefreshToken
 from tests.helpers.live_site import manage_check
 
 pytestmark = pytest.mark.django_db

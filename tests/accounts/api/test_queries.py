@@ -3,7 +3,8 @@
 import pytest
 from django_redis import get_redis_connection
 
-from accounts.api import users
+from accounts.models import User
+from accounts.tokens import records
 
 pytestmark = pytest.mark.django_db
 
@@ -47,17 +48,19 @@ def test_a_change_while_the_user_is_being_cached_keeps_the_old_row_out(
     client = get_redis_connection("default")
 
     def load_then_change(user_id):
-        stale = users.User.objects.get(pk=user_id)
+        stale = User.objects.get(pk=user_id)
         # Another request deactivates the user between this read and the write.
-        fresh = users.User.objects.get(pk=user_id)
+        fresh = User.objects.get(pk=user_id)
         fresh.is_active = False
         fresh.save()
         return stale
 
-    data = users.snapshot_refill(client=client, user_id=user.pk, load=load_then_change)
+    data = records.snapshot_refill(
+        client=client, user_id=user.pk, load=load_then_change
+    )
 
     assert data["is_active"] == "True"  # this request saw the row it read...
-    cached = client.hgetall(users.snapshot_key(user.pk))
+    cached = client.hgetall(records.record_key(user.pk))
     assert cached == {b"forgotten": b"1"}  # ...but it was not cached
 
 
@@ -69,7 +72,7 @@ def test_changed_user_leaves_a_tombstone_that_reads_as_a_miss(
     user.save()
 
     client = get_redis_connection("default")
-    assert client.hgetall(users.snapshot_key(user.pk)) == {b"forgotten": b"1"}
+    assert client.hgetall(records.record_key(user.pk)) == {b"forgotten": b"1"}
     assert (
         api_client.get("/api/me/", **bearer(tokens["access"])).json()["last_name"]
         == "Liddell"

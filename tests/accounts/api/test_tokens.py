@@ -2,7 +2,7 @@ import jwt
 import pytest
 from django.conf import settings
 
-from accounts.api import keys
+from accounts.tokens import keys
 
 pytestmark = pytest.mark.django_db
 

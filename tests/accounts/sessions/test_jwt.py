@@ -12,9 +12,10 @@ from django.test import Client
 from django_redis import get_redis_connection
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 
-from accounts.api import cookies, keys
 from accounts.selectors import sessions_for_user
 from accounts.sessions import timeouts
+from accounts.tokens import claims as tokens_claims
+from accounts.tokens import cookies, issue, keys
 from tests.factories import PASSWORD
 from tests.helpers.accounts import sign_in
 
@@ -150,6 +151,21 @@ def test_a_used_refresh_token_renews_nothing(user):
     assert "You are not signed in" in response.text
     assert settings.SESSION_COOKIE_NAME not in response.cookies
     assert "Signed in as alice" in client.get("/").text
+
+
+def test_a_renewal_lost_to_another_tab_leaves_the_refresh_cookie_alone(user):
+    client = browser()
+    # Another tab of this browser is renewing with the same refresh token: it has
+    # claimed it, and its answer will set the new cookies.
+    assert issue.refresh_claim(
+        refresh=tokens_claims.refresh_token_read(refresh_of(client))
+    )
+    del client.cookies[settings.SESSION_COOKIE_NAME]
+
+    response = client.get("/")
+
+    assert "You are not signed in" in response.text
+    assert cookies.refresh_cookie_name() not in response.cookies
 
 
 def test_a_refused_refresh_token_is_cleared(user):
