@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test system-deps lint lint-strict typecheck format clean screenshots loadtest bench-sessions lab bench
+.PHONY: run test system-deps lint lint-strict typecheck format clean messages screenshots loadtest bench-sessions lab bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,13 @@ loadtest: $(VENV)/.installed-dev
 # README pictures of the site at phone and desktop widths, into docs/screenshots/.
 screenshots: system-deps $(VENV)/.installed-dev
 	$(BIN)/python -m tests.e2e.readme_screenshots
+
+# Refresh the Korean catalogue from the code and templates, then compile it (needs gettext).
+# Both files are committed, so `make run` needs no gettext.
+MAKEMESSAGES_ARGS := -l ko --add-location=file --no-obsolete --ignore=.venv --ignore=tests --ignore=var --ignore=docs
+messages: $(VENV)/.installed-dev
+	$(BIN)/python manage.py makemessages $(MAKEMESSAGES_ARGS)
+	$(BIN)/python manage.py compilemessages -l ko --ignore=.venv
 
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff format .

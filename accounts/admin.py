@@ -48,6 +48,7 @@ class UserAdmin(DjangoUserAdmin):
     )
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
+        (_("Preferences"), {"fields": ("language", "theme")}),
         (_("Live sessions"), {"fields": ("live_sessions",)}),
     )
     readonly_fields = ("live_sessions",)

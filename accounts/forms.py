@@ -4,6 +4,7 @@ from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts.security import lockout
 
@@ -32,8 +33,25 @@ class EmailUniqueMixin:
         return email
 
 
-class SignupForm(EmailUniqueMixin, auth_forms.UserCreationForm):
+class NewPasswordErrorsMixin:
+    """Put the validators' verdict (too short, too common) on the new password field.
+
+    Django puts it on the confirmation field, under a password the user did not
+    choose there; the confirmation keeps only "didn't match".
+    """
+
+    validator_errors_field = "password1"
+
+    def validate_password_for_user(self, user, *args, **kwargs) -> None:
+        kwargs.pop("password_field_name", None)
+        super().validate_password_for_user(  # type: ignore[misc]
+            user, password_field_name=self.validator_errors_field
+        )
+
+
+class SignupForm(NewPasswordErrorsMixin, EmailUniqueMixin, auth_forms.UserCreationForm):
     email = forms.EmailField(label=_("Email"), max_length=254)
+    remember_me = forms.BooleanField(label=_("Keep me signed in"), required=False)
 
     class Meta(auth_forms.UserCreationForm.Meta):
         model = User
@@ -74,9 +92,15 @@ class LoginForm(auth_forms.AuthenticationForm):
             wait = lockout.seconds_left(
                 self.request, {"username": self.cleaned_data.get("username")}
             )
-            return forms.ValidationError(
-                lockout.LockedOut(wait=wait).detail, code="locked_out"
-            )
+            minutes = max(1, -(-wait // 60))
+            message = ngettext(
+                "Too many failed sign-in attempts for this account from your "
+                "address. Try again in %(minutes)d minute.",
+                "Too many failed sign-in attempts for this account from your "
+                "address. Try again in %(minutes)d minutes.",
+                minutes,
+            ) % {"minutes": minutes}
+            return forms.ValidationError(message, code="locked_out")
         return super().get_invalid_login_error()
 
 
@@ -102,6 +126,9 @@ class ProfileForm(EmailUniqueMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _limit_password_fields(self, "current_password")
+        self.fields["first_name"].widget.attrs.update(autocomplete="given-name")
+        self.fields["last_name"].widget.attrs.update(autocomplete="family-name")
+        self.fields["email"].widget.attrs.update(autocomplete="email")
 
     def clean(self):
         cleaned_data = super().clean()
@@ -116,13 +143,17 @@ class ProfileForm(EmailUniqueMixin, forms.ModelForm):
         return cleaned_data
 
 
-class PasswordChangeForm(auth_forms.PasswordChangeForm):
+class PasswordChangeForm(NewPasswordErrorsMixin, auth_forms.PasswordChangeForm):
+    validator_errors_field = "new_password1"
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _limit_password_fields(self, "old_password", "new_password1", "new_password2")
 
 
-class SetPasswordForm(auth_forms.SetPasswordForm):
+class SetPasswordForm(NewPasswordErrorsMixin, auth_forms.SetPasswordForm):
+    validator_errors_field = "new_password1"
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _limit_password_fields(self, "new_password1", "new_password2")

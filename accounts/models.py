@@ -1,5 +1,6 @@
 from typing import Any, ClassVar, Self
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.db import models
@@ -23,6 +24,14 @@ class UsernameValidator(UnicodeUsernameValidator):
     )
 
 
+class Theme(models.TextChoices):
+    """How the pages look: as the browser prefers (``auto``), light or dark."""
+
+    AUTO = "", _("as the browser prefers")
+    LIGHT = "light", _("light")
+    DARK = "dark", _("dark")
+
+
 class User(AbstractUser):
     """A site user. Username and email are each unique in any letter case."""
 
@@ -41,6 +50,13 @@ class User(AbstractUser):
     # signed in before it ends (it is part of the session auth hash).
     token_valid_after = models.DateTimeField(
         _("tokens valid after"), null=True, blank=True, editable=False
+    )
+    # Empty until the user picks one: the browser's language, then, decides.
+    language = models.CharField(
+        _("language"), max_length=10, blank=True, choices=settings.LANGUAGES
+    )
+    theme = models.CharField(
+        _("theme"), max_length=5, blank=True, choices=Theme.choices
     )
 
     objects: ClassVar[UserManager[Self]] = UserManager()
@@ -114,14 +130,21 @@ class AuthEvent(models.Model):
         LIMIT = "limit", _("session ended: too many sessions")
         ADMIN_REVOKE = "admin_revoke", _("session ended by an administrator")
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="auth_events")
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    session_id = models.CharField(max_length=32, blank=True)
-    ip = models.GenericIPAddressField(null=True, blank=True)
-    device = models.CharField(max_length=100, blank=True)
-    created = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        related_name="auth_events",
+        verbose_name=_("user"),
+    )
+    kind = models.CharField(_("event"), max_length=20, choices=Kind.choices)
+    session_id = models.CharField(_("session"), max_length=32, blank=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    device = models.CharField(_("device"), max_length=100, blank=True)
+    created = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
 
     class Meta:
+        verbose_name = _("sign-in event")
+        verbose_name_plural = _("sign-in events")
         ordering = ("-created", "-id")
         indexes = [models.Index(fields=["user", "-created"])]
 

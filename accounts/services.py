@@ -34,9 +34,13 @@ from accounts.tokens.issue import TokenPair
 
 
 @transaction.atomic
-def user_register(*, username: str, email: str, password: str) -> User:
+def user_register(
+    *, username: str, email: str, password: str, language: str = ""
+) -> User:
     """Create an active user with a hashed password; callers validate the input first."""
-    user = User(username=username, email=User.objects.normalize_email(email))
+    user = User(
+        username=username, email=User.objects.normalize_email(email), language=language
+    )
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
@@ -51,6 +55,22 @@ def user_profile_update(
     user.last_name = last_name
     user.email = User.objects.normalize_email(email)
     user.save(update_fields=["first_name", "last_name", "email"])
+    return user
+
+
+def user_preferences_update(
+    *, user: User, language: str | None = None, theme: str | None = None
+) -> User:
+    """Keep the language and theme ``user`` chose; None leaves a preference as it is."""
+    fields = []
+    if language is not None:
+        user.language = language
+        fields.append("language")
+    if theme is not None:
+        user.theme = theme
+        fields.append("theme")
+    if fields:
+        user.save(update_fields=fields)
     return user
 
 

@@ -6,7 +6,9 @@ from accounts import views
 urlpatterns = [
     path("signup/", views.SignupView.as_view(), name="signup"),
     path("login/", views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("language/", views.language_set, name="set_language"),
+    path("theme/", views.theme_set, name="set_theme"),
     path("profile/", views.ProfileView.as_view(), name="profile"),
     path("sessions/", views.SessionsView.as_view(), name="sessions"),
     path("sessions/revoke/", views.SessionRevokeView.as_view(), name="session_revoke"),

@@ -1,23 +1,27 @@
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language, ngettext, override
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from django.views import View
+from django.views import i18n as i18n_views
 from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
 
-from accounts import forms, selectors, services
+from accounts import forms, preferences, selectors, services
+from accounts.models import Theme
 from accounts.security.client_ip import client_ip
 from accounts.security.rate_limits import rate_limit_spend
 from accounts.sessions.index import session_index_key
@@ -87,8 +91,13 @@ class SignupView(FormView):
             username=form.cleaned_data["username"],
             email=form.cleaned_data["email"],
             password=form.cleaned_data["password1"],
+            # The language the account was made in, until the user picks another.
+            language=get_language() or "",
         )
         login(self.request, user, backend="accounts.backends.UsernameOrEmailBackend")
+        if not form.cleaned_data.get("remember_me"):
+            # A cookie that ends when the browser closes, as for a sign-in.
+            self.request.session.set_expiry(0)
         messages.success(
             self.request,
             _("Welcome, %(name)s. Your account is ready.") % {"name": user.username},
@@ -109,6 +118,45 @@ class LoginView(auth_views.LoginView):
             # A cookie that ends when the browser closes.
             self.request.session.set_expiry(0)
         return response
+
+
+class LogoutView(auth_views.LogoutView):
+    """POST signs out; GET shows a page whose button sends that POST, and signs no
+    one out (a link or an image must not end a session)."""
+
+    http_method_names = ["get", "post", "options"]
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return render(request, "registration/logout_confirm.html")
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        messages.success(request, _("You are signed out."))
+        return response
+
+
+@require_POST
+def language_set(request: HttpRequest) -> HttpResponse:
+    """Django's set_language (cookie, redirect to ``next``), kept on the account too."""
+    response = i18n_views.set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        services.user_preferences_update(user=request.user, language=language)
+    return response
+
+
+@require_POST
+def theme_set(request: HttpRequest) -> HttpResponse:
+    """Light or dark pages (empty: as the browser prefers), for this device and the
+    account when signed in."""
+    theme = request.POST.get("theme", "")
+    if theme not in Theme.values:
+        theme = Theme.AUTO
+    response = redirect(_safe_next(request) or "home")
+    preferences.theme_cookie_set(response, theme)
+    if request.user.is_authenticated:
+        services.user_preferences_update(user=request.user, theme=theme)
+    return response
 
 
 class ProfileView(LoginRequiredMixin, FormView):
@@ -246,6 +294,12 @@ class PasswordResetView(auth_views.PasswordResetView):
             "html_email_template_name": self.html_email_template_name,
             "extra_email_context": self.extra_email_context,
         }
-        return RedirectThenRun(
-            str(self.get_success_url()), after=lambda: form.save(**opts)
-        )
+        # The mail goes out after the response: in the language of the page that
+        # asked for it, whatever the thread serves by then.
+        language = get_language()
+
+        def send() -> None:
+            with override(language):
+                form.save(**opts)
+
+        return RedirectThenRun(str(self.get_success_url()), after=send)

@@ -13,6 +13,11 @@ urlpatterns = [
     path(".well-known/jwks.json", JWKSView.as_view(), name="jwks"),
 ]
 
+handler400 = "accounts.error_pages.bad_request"
+handler403 = "accounts.error_pages.permission_denied"
+handler404 = "accounts.error_pages.page_not_found"
+handler500 = "accounts.error_pages.server_error"
+
 # `manage.py authbench` nodes only (AUTHSITE_LAB_BENCH=1).
 if settings.AUTHSITE_LAB_BENCH:
     urlpatterns += [path("lab/bench/", include("lab.bench_urls"))]

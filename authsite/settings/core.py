@@ -61,11 +61,16 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "accounts.middleware.ServiceUnavailableMiddleware",
     "accounts.middleware.SessionMiddleware",
+    # After the session, before CommonMiddleware (Django's documented place).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.SessionUserMiddleware",
     "accounts.middleware.SessionTimeoutMiddleware",
+    # Once the user is known: their language and theme, then the 405 page.
+    "accounts.preferences.PreferencesMiddleware",
+    "accounts.error_pages.MethodNotAllowedPageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so that it sees the lockout flag that the login view's authenticate() set.
@@ -135,10 +140,13 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
-LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
-USE_I18N = True
 USE_TZ = True
+USE_I18N = True
+LANGUAGE_CODE = "en"
+# Each language named in itself: the switcher offers it to someone who reads it.
+LANGUAGES = [("en", "English"), ("ko", "한국어")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 
 LOGGING: dict[str, Any] = {
     "version": 1,

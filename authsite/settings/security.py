@@ -73,6 +73,15 @@ CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_NAME = "__Host-csrftoken" if CSRF_COOKIE_SECURE else "csrftoken"
 # V3.3.4: no script of the site reads the CSRF cookie (forms carry the token).
 CSRF_COOKIE_HTTPONLY = True
+# A form refused for its token gets a page that says what to do.
+CSRF_FAILURE_VIEW = "accounts.error_pages.csrf_failure"
+# The switcher's choice for visitors who are not signed in (a signed-in user's choice
+# is kept on the account). Same rules as the CSRF cookie.
+LANGUAGE_COOKIE_NAME = "__Host-language" if CSRF_COOKIE_SECURE else "language"
+LANGUAGE_COOKIE_SECURE = CSRF_COOKIE_SECURE
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 MESSAGE_STORAGE = "accounts.message_storage.CookieStorage"
 
 # --- Content Security Policy -------------------------------------------------------
@@ -98,7 +107,8 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip.client_ip"
 AXES_USERNAME_CALLABLE = "accounts.security.lockout.lockout_username"
-AXES_LOCKOUT_CALLABLE = "accounts.security.lockout.lockout_response"
+# The 429 page in the site's layout; JSON under /api/, the form on the sign-in page.
+AXES_LOCKOUT_CALLABLE = "accounts.error_pages.lockout_page"
 AXES_VERBOSE = False
 # The cache handler keeps nothing in the database: no admin pages for empty tables.
 AXES_ENABLE_ADMIN = False

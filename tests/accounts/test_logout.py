@@ -19,10 +19,15 @@ def test_logout_by_post_deletes_the_session_from_the_store(client_signed_in, sto
     assert "You are not signed in" in client_signed_in.get("/").text
 
 
-def test_logout_by_get_is_refused_and_keeps_the_session(client_signed_in):
+def test_logout_by_get_only_shows_the_button_and_keeps_the_session(
+    client_signed_in, store
+):
+    key = session_key_of(client_signed_in)
+
     response = client_signed_in.get("/accounts/logout/")
 
-    assert response.status_code == 405
+    assert response.status_code == 200
+    assert store.holds(key)
     assert "Signed in as alice" in client_signed_in.get("/").text
 
 

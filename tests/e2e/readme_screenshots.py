@@ -1,7 +1,8 @@
 """``make screenshots``: the README's pictures of the site, at phone and desktop widths.
 
 Serves the site with gunicorn on a fresh SQLite database and an embedded Redis, drives
-the system Chromium, and writes ``docs/screenshots/<page>-<width>.png``. To add a page,
+the system Chromium, and writes ``docs/screenshots/<page>-<width><variant>.png`` for
+each language and theme in ``VARIANTS`` (English and light: no suffix). To add a page,
 add an entry to ``PAGES``.
 """
 
@@ -28,7 +29,28 @@ PHONE_USER_AGENT = (
     "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1"
 )
 WIDTHS = {"phone": 390, "desktop": 1280}
+# File name suffix -> the browser's language and colour scheme.
+VARIANTS: dict[str, dict[str, str]] = {
+    "": {"locale": "en-US", "color_scheme": "light"},
+    "-dark": {"locale": "en-US", "color_scheme": "dark"},
+    "-ko": {"locale": "ko-KR", "color_scheme": "light"},
+    "-ko-dark": {"locale": "ko-KR", "color_scheme": "dark"},
+}
 _accounts = itertools.count(1)
+
+
+def _submit(page: Page) -> None:
+    # By the form's place, not its labels: the page may be in either language.
+    with page.expect_navigation():
+        page.locator("main form.card button[type=submit]").click()
+
+
+def _sign_in(page: Page, *, login: str) -> None:
+    page.goto("/accounts/login/")
+    page.fill("input[name=username]", login)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.check("input[name=remember_me]")
+    _submit(page)
 
 
 def _anonymous(page: Page) -> None:
@@ -36,21 +58,25 @@ def _anonymous(page: Page) -> None:
 
 
 def _signed_in(page: Page) -> None:
-    steps.sign_in(page, login="demo", password=DEMO_PASSWORD)
+    _sign_in(page, login="demo")
 
 
 def _signed_in_on_two_devices(page: Page) -> None:
     """A new account, signed in here and on a phone: two sessions, a short history."""
     name = f"sam{next(_accounts)}"
-    steps.signup(
-        page, username=name, email=f"{name}@example.com", password=DEMO_PASSWORD
-    )
+    page.goto("/accounts/signup/")
+    page.fill("input[name=username]", name)
+    page.fill("input[name=email]", f"{name}@example.com")
+    page.fill("input[name=password1]", DEMO_PASSWORD)
+    page.fill("input[name=password2]", DEMO_PASSWORD)
+    page.check("input[name=remember_me]")
+    _submit(page)
     browser = page.context.browser
     assert browser is not None
     phone = browser.new_context(
         base_url=page.url.rstrip("/"), user_agent=PHONE_USER_AGENT
     )
-    steps.sign_in(phone.new_page(), login=name, password=DEMO_PASSWORD)
+    _sign_in(phone.new_page(), login=name)
     phone.close()
 
 
@@ -74,7 +100,8 @@ def png_shrink(path: Path, *, colors: int = 64) -> None:
 
 
 def screenshots_take(base_url: str, *, output_dir: Path) -> list[Path]:
-    """Sign up a demo user, then shoot every page in PAGES at every width."""
+    """Sign up a demo user, then shoot every page in PAGES at every width, in every
+    language and theme of VARIANTS."""
     output_dir.mkdir(parents=True, exist_ok=True)
     saved = []
     with sync_playwright() as playwright:
@@ -87,27 +114,29 @@ def screenshots_take(base_url: str, *, output_dir: Path) -> list[Path]:
                 setup, username="demo", email="demo@example.com", password=DEMO_PASSWORD
             )
             setup.close()
-            for name, (path, prepare) in PAGES.items():
-                for label, width in WIDTHS.items():
-                    context = browser.new_context(
-                        base_url=base_url,
-                        viewport={"width": width, "height": 720},
-                        device_scale_factor=1,
-                    )
-                    page = context.new_page()
-                    prepare(page)
-                    page.goto(path)
-                    target = output_dir / f"{name}-{label}.png"
-                    page.screenshot(path=str(target), full_page=True)
-                    png_shrink(target)
-                    saved.append(target)
-                    context.close()
+            shots = itertools.product(PAGES.items(), WIDTHS.items(), VARIANTS.items())
+            for (name, (path, prepare)), (label, width), (suffix, look) in shots:
+                context = browser.new_context(
+                    base_url=base_url,
+                    viewport={"width": width, "height": 720},
+                    device_scale_factor=1,
+                    **look,  # type: ignore[arg-type]
+                )
+                page = context.new_page()
+                prepare(page)
+                page.goto(path)
+                target = output_dir / f"{name}-{label}{suffix}.png"
+                page.screenshot(path=str(target), full_page=True)
+                png_shrink(target)
+                saved.append(target)
+                context.close()
         finally:
             browser.close()
     return saved
 
 
-def main() -> int:
+def main(argv: list[str]) -> int:
+    output_dir = Path(argv[0]).resolve() if argv else OUTPUT_DIR
     workdir = Path(tempfile.mkdtemp(prefix="authsite-screenshots-"))
     with EmbeddedRedis(workdir / "redis") as redis_server:
         env = site_env(
@@ -118,10 +147,10 @@ def main() -> int:
         )
         manage(env, "migrate", "--no-input")
         with Gunicorn(env, log_path=workdir / "gunicorn.log") as server:
-            for path in screenshots_take(server.url, output_dir=OUTPUT_DIR):
-                print(f"wrote {path.relative_to(BASE_DIR)}")
+            for path in screenshots_take(server.url, output_dir=output_dir):
+                print(f"wrote {path}")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
