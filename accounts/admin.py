@@ -19,7 +19,8 @@ ADMIN_PAGE_SIZE = 50
 
 
 class UserCreationForm(AdminUserCreationForm):
-    class Meta(AdminUserCreationForm.Meta):
+    # django-stubs does not declare AdminUserCreationForm.Meta.
+    class Meta(AdminUserCreationForm.Meta):  # type: ignore[name-defined]
         model = User
         fields = ("username", "email")
 
@@ -47,7 +48,8 @@ class UserAdmin(DjangoUserAdmin):
         ),
     )
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        # django-stubs types UserAdmin.fieldsets as possibly None; Django sets it.
+        *DjangoUserAdmin.fieldsets,  # type: ignore[misc]
         (_("Preferences"), {"fields": ("language", "theme")}),
         (_("Live sessions"), {"fields": ("live_sessions",)}),
     )
@@ -209,14 +211,16 @@ class LiveSessionAdmin(admin.ModelAdmin):
         user = (
             User.objects.filter(username__iexact=username).first() if username else None
         )
+        page: tuple[list[selectors.SessionEntry], str | None, bool]
         if username and user is None:
-            entries, next_cursor, can_list_all = [], None, True
+            page = [], None, True
         else:
-            entries, next_cursor, can_list_all = selectors.live_sessions_page(
+            page = selectors.live_sessions_page(
                 cursor=request.GET.get("cursor", "")[:40],
                 size=ADMIN_PAGE_SIZE,
                 user=user,
             )
+        entries, next_cursor, can_list_all = page
         names = dict(
             User.objects.filter(pk__in={e.user_id for e in entries}).values_list(
                 "pk", "username"

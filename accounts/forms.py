@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
@@ -11,7 +13,7 @@ from accounts.security import lockout
 User = get_user_model()
 
 
-def _limit_password_fields(form: forms.Form, *names: str) -> None:
+def _limit_password_fields(form: forms.BaseForm, *names: str) -> None:
     """Cap password fields so an oversized one fails validation before any hashing."""
     limit = settings.AUTHSITE_PASSWORD_MAX_LENGTH
     for name in names:
@@ -20,6 +22,10 @@ def _limit_password_fields(form: forms.Form, *names: str) -> None:
 
 class EmailUniqueMixin:
     """Refuse an email address that another user has, in any letter case."""
+
+    # Provided by the ModelForm this mixin is combined with.
+    cleaned_data: dict[str, Any]
+    instance: Any
 
     def clean_email(self) -> str:
         email = User.objects.normalize_email(self.cleaned_data["email"])
@@ -53,7 +59,8 @@ class SignupForm(NewPasswordErrorsMixin, EmailUniqueMixin, auth_forms.UserCreati
     email = forms.EmailField(label=_("Email"), max_length=254)
     remember_me = forms.BooleanField(label=_("Keep me signed in"), required=False)
 
-    class Meta(auth_forms.UserCreationForm.Meta):
+    # django-stubs does not declare UserCreationForm.Meta.
+    class Meta(auth_forms.UserCreationForm.Meta):  # type: ignore[name-defined]
         model = User
         fields = ("username", "email")
 
@@ -130,8 +137,8 @@ class ProfileForm(EmailUniqueMixin, forms.ModelForm):
         self.fields["last_name"].widget.attrs.update(autocomplete="family-name")
         self.fields["email"].widget.attrs.update(autocomplete="email")
 
-    def clean(self):
-        cleaned_data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned_data = super().clean() or self.cleaned_data
         if "email" in self.changed_data and not self.has_error("current_password"):
             # clean() runs before the new values are copied onto the instance.
             password = cleaned_data.get("current_password") or ""

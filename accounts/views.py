@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -21,7 +22,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
 
 from accounts import forms, preferences, selectors, services
-from accounts.models import Theme
+from accounts.models import Theme, User
 from accounts.security.client_ip import client_ip
 from accounts.security.rate_limits import rate_limit_spend
 from accounts.sessions.index import session_index_key
@@ -159,6 +160,14 @@ def theme_set(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _signed_in_user(request: HttpRequest) -> User:
+    """The user of a view behind LoginRequiredMixin (never anonymous there)."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return user
+
+
 class ProfileView(LoginRequiredMixin, FormView):
     form_class = forms.ProfileForm
     template_name = "accounts/profile.html"
@@ -169,7 +178,7 @@ class ProfileView(LoginRequiredMixin, FormView):
 
     def form_valid(self, form):
         services.user_profile_update(
-            user=self.request.user,
+            user=_signed_in_user(self.request),
             first_name=form.cleaned_data["first_name"],
             last_name=form.cleaned_data["last_name"],
             email=form.cleaned_data["email"],
@@ -207,7 +216,7 @@ class SessionsView(LoginRequiredMixin, TemplateView):
     template_name = "accounts/sessions.html"
 
     def get_context_data(self, **kwargs):
-        user = self.request.user
+        user = _signed_in_user(self.request)
         return super().get_context_data(
             sessions=selectors.sessions_for_user(
                 user=user, current_session=self.request.session
