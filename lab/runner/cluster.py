@@ -20,13 +20,29 @@ from pathlib import Path
 from authsite.embedded_redis import free_port, port_open
 from lab.runner import strategies as lab
 from lab.runner.client import Client
-from lab.runner.metrics import StoreCounters, memcached_counters, redis_counters
+from lab.runner.metrics import (
+    StoreCounters,
+    keys_count,
+    memcached_counters,
+    redis_counters,
+)
 from lab.runner.nginx import nginx_config
-from lab.runner.processes import LabError, Processes, binary_find, wait_until
+from lab.runner.processes import (
+    BASE_DIR,
+    LabError,
+    Processes,
+    binary_find,
+    wait_until,
+)
+from lab.runner.redis_cluster import RedisClusterServers
 
 # Variables of the caller's own deployment that must not leak into a lab node.
 _NOT_INHERITED = ("DJANGO_", "AUTHSITE_", "REDIS_", "MEMCACHED_", "JWT_", "DATABASE_")
 SENTINEL_MASTER = "authsite-lab"
+KEY_PREFIX = "lab"
+# A session's key in the sessions cache: django-redis's "<prefix>:<version>:<key>", and
+# both Redis session engines name a session "s:..." (the index keys are "u:...").
+SESSION_KEYS = f"{KEY_PREFIX}:*:s:*"
 
 
 def base_env(*, database_url: str, var_dir: Path) -> dict[str, str]:
@@ -41,7 +57,7 @@ def base_env(*, database_url: str, var_dir: Path) -> dict[str, str]:
         DJANGO_SECURE_SSL_REDIRECT="0",
         DATABASE_URL=database_url,
         AUTHSITE_VAR_DIR=str(var_dir),
-        AUTHSITE_REDIS_KEY_PREFIX="lab",
+        AUTHSITE_REDIS_KEY_PREFIX=KEY_PREFIX,
         AUTHSITE_LOG_LEVEL="WARNING",
         JWT_SIGNING_KEY=secrets.token_urlsafe(48),
         # Every simulated user comes from 127.0.0.1: per-address limits would throttle
@@ -78,15 +94,42 @@ class Cluster:
     sessions_url: str = ""
     replica_urls: list[str] = field(default_factory=list)
     memcached_location: str = ""
+    # redis-cluster: its primaries by address ("127.0.0.1:port") and their replicas.
+    shards: dict[str, str] = field(default_factory=dict)
+    shard_replica_urls: list[str] = field(default_factory=list)
+    # The first node's environment: what a management command on a node would see.
+    node_env: dict[str, str] = field(default_factory=dict, repr=False)
+
+    @property
+    def replicas_per_write(self) -> int:
+        """How many replicas receive each session write."""
+        if self.shards:
+            return len(self.shard_replica_urls) // len(self.shards)
+        return len(self.replica_urls)
 
     def store_counters(self) -> StoreCounters:
-        """Session-store counters: sessions Redis (and replicas), memcached."""
-        total = redis_counters(url=self.sessions_url)
-        for url in self.replica_urls:
+        """Session-store counters: sessions Redis (and replicas) or the cluster's
+        primaries (and replicas), memcached."""
+        if self.shards:
+            total = sum(self.shard_counters().values(), StoreCounters())
+        else:
+            total = redis_counters(url=self.sessions_url)
+        for url in self.replica_urls + self.shard_replica_urls:
             total = total + redis_counters(url=url, replica=True)
         if self.memcached_location:
             total = total + memcached_counters(location=self.memcached_location)
         return total
+
+    def shard_counters(self) -> dict[str, StoreCounters]:
+        """Counters of each redis-cluster primary."""
+        return {name: redis_counters(url=url) for name, url in self.shards.items()}
+
+    def shard_session_keys(self) -> dict[str, int]:
+        """How many session keys each redis-cluster primary holds."""
+        return {
+            name: keys_count(url=url, match=SESSION_KEYS)
+            for name, url in self.shards.items()
+        }
 
     def cache_counters(self) -> StoreCounters:
         return redis_counters(url=self.cache_url)
@@ -101,8 +144,12 @@ def cluster_start(
     env: dict[str, str],
     extra_node_env: dict[str, str] | None = None,
     with_balancer: bool = True,
+    shards: int = lab.SHARDS_DEFAULT,
 ) -> Cluster:
-    """Start stores, ``nodes`` gunicorn nodes and (unless told not to) nginx."""
+    """Start stores, ``nodes`` gunicorn nodes and (unless told not to) nginx.
+
+    ``shards``: the primaries of a redis-cluster run's cluster (one replica each).
+    """
     nginx = binary_find(name="nginx") if with_balancer else ""
     cluster = Cluster(strategy=strategy, balancer=balancer)
     cluster.cache_url = processes.redis_start(name="redis-cache")
@@ -128,6 +175,10 @@ def cluster_start(
     if lab.MEMCACHED in strategy.services:
         cluster.memcached_location = processes.memcached_start(name="memcached")
         values["memcached_location"] = cluster.memcached_location
+    if lab.REDIS_CLUSTER in strategy.services:
+        values["cluster_nodes"] = redis_cluster_start(
+            processes=processes, cluster=cluster, shards=shards
+        )
     env = {
         **env,
         "REDIS_URL": cluster.cache_url,
@@ -142,6 +193,7 @@ def cluster_start(
             values["replica_url"] = cluster.replica_urls[n - 1]
         node_env = env_for_node(base=env, strategy=strategy, values=values)
         node_env.update(extra_node_env or {}, AUTHSITE_NODE_NAME=name)
+        cluster.node_env = cluster.node_env or node_env
         port = free_port()
         started[name] = (
             port,
@@ -202,6 +254,57 @@ def cluster_start(
         if nginx_process.poll() is not None:
             raise LabError(f"nginx did not start:\n{processes.log_tail(name='nginx')}")
     return cluster
+
+
+def redis_cluster_start(*, processes: Processes, cluster: Cluster, shards: int) -> str:
+    """Start a Redis Cluster of ``shards`` primaries with one replica each, note its
+    primaries and replicas in ``cluster``; return REDIS_CLUSTER_NODES."""
+    servers = RedisClusterServers(
+        processes.directory / "redis-cluster",
+        primaries=shards,
+        replicas=1,
+        # Nothing fails over in a lab run: a longer timeout than the tests' keeps a
+        # busy machine from failing over a primary that is merely slow.
+        node_timeout_ms=15000,
+        keep_files=True,
+    )
+    processes.stop_at_exit(servers.stop)
+    try:
+        servers.start()
+    except RuntimeError as exc:  # redis-server or redis-cli failed; LabError is one
+        raise LabError(f"the Redis Cluster did not start: {exc}") from None
+    primaries = servers.primaries()
+    cluster.shards = {f"127.0.0.1:{node.port}": node.url for node in primaries}
+    cluster.shard_replica_urls = [
+        node.url for node in servers.running() if node not in primaries
+    ]
+    return servers.location
+
+
+def sessionstats_run(*, processes: Processes, cluster: Cluster) -> dict[str, str]:
+    """Run ``manage.py sessionstats`` with the first node's environment; return what
+    it printed as {"live sessions": "16", "bytes per session": "297", ...}."""
+    command = [sys.executable, "manage.py", "sessionstats"]
+    result = subprocess.run(  # noqa: S603 - our own interpreter and manage.py
+        command,
+        cwd=BASE_DIR,
+        env=cluster.node_env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    (processes.directory / "sessionstats.log").write_text(result.stdout + result.stderr)
+    if result.returncode != 0:
+        raise LabError(
+            f"sessionstats failed: {(result.stderr or result.stdout)[-300:]}"
+        )
+    figures = {}
+    for line in result.stdout.splitlines():
+        name, colon, value = line.partition(": ")
+        if colon and name != "note":
+            figures[name] = value.strip()
+    return figures
 
 
 def gunicorn_command(*, port: int) -> list[str]:

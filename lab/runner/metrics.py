@@ -83,6 +83,15 @@ def redis_counters(*, url: str, replica: bool = False) -> StoreCounters:
     )
 
 
+def keys_count(*, url: str, match: str) -> int:
+    """How many keys of one Redis server match ``match`` (SCAN, never KEYS)."""
+    client = redis.Redis.from_url(url)
+    try:
+        return sum(1 for _ in client.scan_iter(match=match, count=1000))
+    finally:
+        client.close()
+
+
 def memcached_counters(*, location: str) -> StoreCounters:
     host, port = location.rsplit(":", 1)
     with socket.create_connection((host, int(port)), timeout=2) as sock:

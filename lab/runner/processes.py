@@ -110,6 +110,10 @@ class Processes:
         if interrupted is not None:
             raise interrupted
 
+    def stop_at_exit(self, stop: Callable[[], None]) -> None:
+        """Call ``stop`` on exit with the rest, for a server started elsewhere."""
+        self._stoppers.append(stop)
+
     # --- Redis, Sentinel, memcached ------------------------------------------------
 
     def redis_start(self, *, name: str, extra_args: list[str] | None = None) -> str:

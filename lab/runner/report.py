@@ -92,9 +92,21 @@ def run_summary(result: dict[str, Any]) -> str:
         f"  latency            p50 {cell('', result['p50_ms'])} ms, p99 {cell('', result['p99_ms'])} ms",
         f"  throughput         {cell('', result['rps'])} requests/s",
     ]
+    if result.get("shard_key_share"):
+        lines.append(
+            f"  shards             {result['shards']} primaries: session keys "
+            f"{_shares(result['shard_key_share'])}; commands "
+            f"{_shares(result['shard_ops_share'] or {})}"
+        )
+    for name, value in (result.get("sessionstats") or {}).items():
+        lines.append(f"  sessionstats       {name}: {value}")
     for sample in result.get("error_samples") or []:
         lines.append(f"  error: {sample}")
     return "\n".join(lines) + "\n"
+
+
+def _shares(shares: dict[str, float]) -> str:
+    return ", ".join(f"{share * 100:.0f} %" for share in shares.values())
 
 
 def _commands(per_command: dict[str, int]) -> str:

@@ -11,7 +11,7 @@ from typing import TextIO
 from django.apps import apps
 
 from lab.runner import strategies as lab
-from lab.runner.cluster import Cluster, base_env, cluster_start
+from lab.runner.cluster import Cluster, base_env, cluster_start, sessionstats_run
 from lab.runner.database import LabDatabase, database_ready
 from lab.runner.load import BROWSER, EQUAL, LoadPlan, LoadTally, load_run
 from lab.runner.metrics import StoreCounters, percentile, postgres_table_counters
@@ -28,6 +28,8 @@ class RunOptions:
     seconds: float = 30.0
     client: str = BROWSER
     activity: str = EQUAL
+    shards: int = lab.SHARDS_DEFAULT
+    sessionstats: bool = False
 
 
 @dataclass
@@ -49,6 +51,8 @@ class RunResult:
     store_commands_per_request: float | None = None
     store_bytes_per_request: float | None = None
     store_commands: dict[str, int] = field(default_factory=dict)
+    store_commands_per_sign_in: float | None = None
+    sign_in_store_commands: dict[str, int] = field(default_factory=dict)
     replication_bytes_per_write: float | None = None
     cache_commands_per_request: float | None = None
     p50_ms: float | None = None
@@ -56,6 +60,13 @@ class RunResult:
     rps: float | None = None
     seconds: float | None = None
     database: str = ""
+    # redis-cluster: primaries, and each one's share of the session keys at the end
+    # and of the store commands of the whole run (sign-ins and pages).
+    shards: int | None = None
+    shard_key_share: dict[str, float] | None = None
+    shard_ops_share: dict[str, float] | None = None
+    # With --sessionstats: what ``manage.py sessionstats`` printed on a node's settings.
+    sessionstats: dict[str, str] | None = None
     error: str | None = None
     error_samples: list[str] = field(default_factory=list)
 
@@ -132,6 +143,8 @@ def scalelab_run(
         activity=options.activity,
     )
     strategy = strategy or lab.strategy_get(name=options.strategy)
+    if lab.REDIS_CLUSTER in strategy.services:
+        result.shards = options.shards
     # Absolute: redis-server changes into its --dir before it opens its --logfile, so a
     # relative out folder (``make lab``: var/lab) would make every Redis fail to start.
     run_dir = (
@@ -150,9 +163,11 @@ def scalelab_run(
                 nodes=options.nodes,
                 balancer=options.balancer,
                 env=env,
+                shards=options.shards,
             )
             counters = Counters(cluster=cluster, database=database, strategy=strategy)
             overhead, start = _overhead(counters)
+            shards_start = cluster.shard_counters()
             before: list[tuple[StoreCounters, StoreCounters]] = []
             tally, elapsed = load_run(
                 plan=LoadPlan(
@@ -168,6 +183,11 @@ def scalelab_run(
                 label=f"{options.strategy} {options.balancer} x{options.nodes}",
             )
             store_after, cache_after = counters.snapshot()
+            _shards_fill(result, cluster=cluster, start=shards_start)
+            if options.sessionstats:
+                result.sessionstats = sessionstats_run(
+                    processes=processes, cluster=cluster
+                )
     except LabError as exc:
         result.error = str(exc)
         return result
@@ -189,9 +209,32 @@ def scalelab_run(
         cache=cache,
         # Sessions are written at sign-in, so replication counts from before those.
         whole=store_after - start[0],
-        replicas=len(cluster.replica_urls),
+        replicas=cluster.replicas_per_write,
     )
+    if counters.counts_store:
+        sign_ins = before[0][0] - start[0]
+        result.store_commands_per_sign_in = _per(sign_ins.commands, options.users)
+        result.sign_in_store_commands = sign_ins.per_command
     return result
+
+
+def _shards_fill(
+    result: RunResult, *, cluster: Cluster, start: dict[str, StoreCounters]
+) -> None:
+    """Each redis-cluster primary's share of the session keys and of the commands."""
+    if not cluster.shards:
+        return
+    served = {
+        name: (counters - start[name]).commands
+        for name, counters in cluster.shard_counters().items()
+    }
+    keys = cluster.shard_session_keys()
+    result.shard_ops_share = {
+        name: _per(count, sum(served.values())) or 0.0 for name, count in served.items()
+    }
+    result.shard_key_share = {
+        name: _per(count, sum(keys.values())) or 0.0 for name, count in keys.items()
+    }
 
 
 def _result_fill(
@@ -259,6 +302,7 @@ def matrix_run(
     requests: int = 50,
     seconds: float = 30.0,
     activity: str = EQUAL,
+    shards: int = lab.SHARDS_DEFAULT,
     progress: TextIO | None = sys.stderr,
 ) -> tuple[list[RunResult], str]:
     """Run every (strategy, balancer) row at every node count on one shared database.
@@ -281,6 +325,7 @@ def matrix_run(
                         requests=requests,
                         seconds=seconds,
                         activity=activity,
+                        shards=shards,
                     ),
                     out=out,
                     database=database,

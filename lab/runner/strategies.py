@@ -17,10 +17,12 @@ from lab.runner.processes import LabError
 REPLICAS = "replicas"  # one Redis replica of the sessions primary per node
 SENTINEL = "sentinel"  # one Sentinel watching the sessions primary
 MEMCACHED = "memcached"
+REDIS_CLUSTER = "redis-cluster"  # a Redis Cluster of --shards primaries, 1 replica each
 
 # Where a strategy's session data lives, i.e. which counters measure its store traffic.
 STORE_REDIS = "redis"
 STORE_MEMCACHED = "memcached"
+REDIS_CLUSTER = "redis-cluster"  # a Redis Cluster of --shards primaries, 1 replica each
 STORE_DB = "db"
 STORE_NONE = "none"  # in the process (local) or in the client (cookies, JWT)
 
@@ -58,6 +60,11 @@ STRATEGIES: dict[str, LabStrategy] = {
             },
         ),
         LabStrategy(
+            name="redis-cluster",
+            services=(REDIS_CLUSTER,),
+            node_env={"REDIS_CLUSTER_NODES": "{cluster_nodes}"},
+        ),
+        LabStrategy(
             name="memcached",
             services=(MEMCACHED,),
             node_env={"MEMCACHED_LOCATION": "{memcached_location}"},
@@ -79,6 +86,7 @@ MATRIX_ROWS: tuple[tuple[str, str], ...] = (
     ("local", "sticky"),
     ("redis-replicated", "round-robin"),
     ("redis", "round-robin"),
+    ("redis-cluster", "round-robin"),
     ("memcached", "round-robin"),
     ("db", "round-robin"),
     ("jwt", "round-robin"),
@@ -86,6 +94,11 @@ MATRIX_ROWS: tuple[tuple[str, str], ...] = (
 MATRIX_NODES: tuple[int, ...] = (1, 2, 4)
 
 BALANCERS = ("round-robin", "sticky", "hash")
+
+# redis-cli --cluster create refuses fewer than 3 primaries; more than 16 (32 servers
+# with their replicas) is more than one machine's lab tells anything about.
+SHARDS_DEFAULT = 3
+SHARDS_MIN, SHARDS_MAX = 3, 16
 
 
 def strategy_get(*, name: str) -> LabStrategy:
@@ -121,6 +134,27 @@ def matrix_rows_parse(text: str, *, balancer: str) -> tuple[tuple[str, str], ...
     if not rows:
         raise LabError("the matrix rows name no strategy")
     return tuple(rows)
+
+
+def shards_check(*, shards: int | None, strategies: list[str]) -> int:
+    """Return the number of primaries for the redis-cluster runs among ``strategies``.
+
+    Raise LabError when ``shards`` is given but no run is on redis-cluster, or when it
+    is outside SHARDS_MIN..SHARDS_MAX.
+    """
+    if shards is None:
+        return SHARDS_DEFAULT
+    if REDIS_CLUSTER not in strategies:
+        raise LabError(
+            f"--shards is for the redis-cluster strategy; this run has "
+            f"{', '.join(dict.fromkeys(strategies))}"
+        )
+    if not SHARDS_MIN <= shards <= SHARDS_MAX:
+        raise LabError(
+            f"--shards {shards}: a Redis Cluster here has {SHARDS_MIN} to "
+            f"{SHARDS_MAX} primaries"
+        )
+    return shards
 
 
 def matrix_nodes_parse(text: str) -> tuple[int, ...]:

@@ -10,9 +10,11 @@ import re
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.test import Client
 
 from accounts.models import User
+from accounts.security.passwords import Argon2idPasswordHasher
 from tests.factories import PASSWORD, make_user
 from tests.helpers.accounts import sign_in
 from tests.security.probes import (
@@ -155,9 +157,10 @@ def test_v6_3_1_password_guessing_locks_the_guesser_out_not_the_owner(user, sett
 def test_v6_3_8_no_user_enumeration_by_answer_or_response_time(
     https_client, production_site, unique_name, flow
 ):
-    """Known and unknown accounts get the same answer, and medians of interleaved
-    response times within 20 % of each other (measured against gunicorn, where work
-    done after the response does not count, as for a real client)."""
+    """Known and unknown accounts get the same answer (status, redirect, page). The
+    medians of interleaved response times against gunicorn are printed, not asserted
+    (no timed assertion in the suite): what makes them equal is asserted by the two
+    tests below, the same hashing work for both and the reset mail after the answer."""
     assert https_client.signup(unique_name).status_code == 302
     https_client.post_form("/accounts/logout/", {}, form_path="/")
     if flow == "login":
@@ -171,17 +174,10 @@ def test_v6_3_8_no_user_enumeration_by_answer_or_response_time(
     send_known = timed_form_post(https_client, path, known)
     send_unknown = timed_form_post(https_client, path, unknown)
 
-    # A leak shows in every measurement; a burst of load on a shared machine does
-    # not, so up to three measurements are taken and one within 20 % settles it.
-    ratios = []
-    for _attempt in range(3):
-        known_time, unknown_time = medians_of(send_known, send_unknown)
-        ratios.append(max(known_time, unknown_time) / min(known_time, unknown_time))
-        print(
-            f"{flow}: known {known_time * 1e3:.2f} ms, unknown {unknown_time * 1e3:.2f} ms"
-        )
-        if ratios[-1] <= 1.2:
-            break
+    known_time, unknown_time = medians_of(send_known, send_unknown)
+    print(
+        f"{flow}: known {known_time * 1e3:.2f} ms, unknown {unknown_time * 1e3:.2f} ms"
+    )
 
     a, b = send_known.last, send_unknown.last
     assert a.status_code == b.status_code
@@ -192,4 +188,76 @@ def test_v6_3_8_no_user_enumeration_by_answer_or_response_time(
         log = Path(production_site.log_path).read_text()
         assert f"To: {unique_name}@example.com" in log
         assert f"To: x{unique_name}@example.com" not in log
-    assert min(ratios) <= 1.2, f"slower/faster medians: {ratios}"
+
+
+class CountingHasher(Argon2idPasswordHasher):
+    """The site's own hasher, counting the passwords it hashes or checks."""
+
+    algorithm = "counting_argon2"
+    calls = 0
+
+    def encode(self, password, salt):
+        type(self).calls += 1
+        return super().encode(password, salt)
+
+    def verify(self, password, encoded):
+        type(self).calls += 1
+        return super().verify(password, encoded)
+
+
+@pytest.mark.django_db
+def test_v6_3_8_unknown_names_cost_the_same_hashing_as_known_ones(settings, user):
+    settings.PASSWORD_HASHERS = [
+        f"{__name__}.CountingHasher",
+        *settings.PASSWORD_HASHERS,
+    ]
+    user.set_password(PASSWORD)
+    user.save()
+
+    def hashes_for(username: str) -> int:
+        CountingHasher.calls = 0
+        response = sign_in(Client(), username, "Wrong-password-42")
+        assert response.status_code == 200
+        return CountingHasher.calls
+
+    known = hashes_for(user.username)
+    unknown = hashes_for("nobody-by-that-name")
+
+    assert known == unknown == 1
+
+
+@pytest.mark.django_db
+def test_v6_3_8_password_reset_answers_before_any_mail_work(user):
+    """The reset answer is complete before the mail is rendered or sent, so a known
+    address answers no later than an unknown one: the mail goes out when the server
+    closes the response (WSGI close), after the client has its answer."""
+    from django.core import mail
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.test.client import FakePayload
+    from django.utils.http import urlencode
+
+    secret = "a" * 32  # an unmasked CSRF secret, valid as both cookie and form token
+    body = urlencode({"email": user.email, "csrfmiddlewaretoken": secret}).encode()
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": "/accounts/password/reset/",
+        "SERVER_NAME": "localhost",
+        "SERVER_PORT": "80",
+        "HTTP_HOST": "localhost",
+        "REMOTE_ADDR": "127.0.0.1",
+        "HTTP_COOKIE": f"{django_settings.CSRF_COOKIE_NAME}={secret}",
+        "CONTENT_TYPE": "application/x-www-form-urlencoded",
+        "CONTENT_LENGTH": str(len(body)),
+        "wsgi.input": FakePayload(body),
+        "wsgi.url_scheme": "http",
+        "wsgi.errors": None,
+    }
+    statuses = []
+    response = WSGIHandler()(environ, lambda status, headers: statuses.append(status))
+
+    assert statuses == ["302 Found"]
+    assert mail.outbox == []
+
+    response.close()
+
+    assert [message.to for message in mail.outbox] == [[user.email]]

@@ -76,6 +76,19 @@ class Command(BaseCommand):
             "--matrix-nodes",
             help="node counts, e.g. 1,2 (default 1,2,4; implies --matrix)",
         )
+        parser.add_argument(
+            "--shards",
+            type=int,
+            help="redis-cluster only: primaries of the lab's Redis Cluster, each with "
+            f"one replica ({strategies.SHARDS_MIN} to {strategies.SHARDS_MAX}, "
+            f"default {strategies.SHARDS_DEFAULT})",
+        )
+        parser.add_argument(
+            "--sessionstats",
+            action="store_true",
+            help="after the load, run manage.py sessionstats on a node's settings "
+            "(live sessions, bytes per session) and add what it prints",
+        )
         parser.add_argument("--quiet", action="store_true", help="no progress bar")  # fmt: skip
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -92,6 +105,12 @@ class Command(BaseCommand):
             nodes = strategies.MATRIX_NODES
             if options["matrix_nodes"]:
                 nodes = strategies.matrix_nodes_parse(options["matrix_nodes"])
+            options["shards"] = strategies.shards_check(
+                shards=options["shards"],
+                strategies=[name for name, _ in rows]
+                if matrix
+                else [options["strategy"]],
+            )
             out = Path(options["out"] or tempfile.mkdtemp(prefix="authsite-scalelab-"))
             progress = None if options["quiet"] else sys.stderr
             if matrix:
@@ -120,6 +139,8 @@ class Command(BaseCommand):
                 seconds=options["seconds"],
                 client=options["client"],
                 activity=options["activity"],
+                shards=options["shards"],
+                sessionstats=options["sessionstats"],
             ),
             out=out,
             progress=progress,
@@ -149,6 +170,7 @@ class Command(BaseCommand):
             requests=options["requests"],
             seconds=options["seconds"],
             activity=options["activity"],
+            shards=options["shards"],
             progress=progress,
         )
         figures = [r.as_json() for r in results]

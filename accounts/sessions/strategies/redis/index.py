@@ -71,7 +71,11 @@ class RedisSessionIndex(SessionIndex):
     ) -> tuple[list[IndexedSession], list[tuple[int, str]]]:
         """Session data for (user, key, expiry) members; also the members that vanished."""
         prefix = self.session_prefix()
-        values = self.cache.get_many([prefix + key for _, key, _ in members])
+        # From the primary too: a session missing from a replica that lags would be
+        # dropped from its user's set below.
+        values = self.cache.get_many(
+            [prefix + key for _, key, _ in members], client=self.client()
+        )
         found: list[IndexedSession] = []
         gone: list[tuple[int, str]] = []
         for user_id, key, expires in members:

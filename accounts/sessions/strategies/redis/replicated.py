@@ -12,6 +12,11 @@ of a threaded worker could get another pooled connection for the ``WAIT``, whose
 writes the replicas already have, and be told "acknowledged" at once. Redis replicates
 one ordered stream, so the ``WAIT`` also covers every earlier write of the request (the
 session index entry written at sign-in).
+
+Under ``redis-replicated`` a ``ROLE`` follows in the same pipeline (no extra round
+trip): when not every listed replica acknowledged the write, the primary's replication
+offset it names tells the client (``replica.ReplicaReadClient``) to read that key from
+the primary until the replica has caught up.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from typing import Any
 from django.conf import settings
 
 from accounts.sessions.strategies.redis.engine import SessionStore as RedisSessionStore
+from accounts.sessions.strategies.redis.replica import ReplicaReadClient
 
 logger = logging.getLogger("authsite.sessions")
 
@@ -30,14 +36,20 @@ class SessionStore(RedisSessionStore):
     def _pipeline(self) -> Any:
         return self._cache.client.get_client(write=True).pipeline(transaction=False)
 
-    def _replicas_wait(self, pipe: Any) -> list[Any]:
-        """Queue a WAIT after the pipeline's write, run both, return the write's reply."""
+    def _replicas_wait(self, pipe: Any, key: str) -> list[Any]:
+        """Queue a WAIT after the pipeline's write of ``key``, run both, return the
+        write's reply."""
+        client = self._cache.client
         replicas = settings.AUTHSITE_REDIS_WAIT_REPLICAS
-        if not replicas:
-            return pipe.execute()
-        pipe.wait(replicas, settings.AUTHSITE_REDIS_WAIT_MS)
-        *replies, acknowledged = pipe.execute()
-        if acknowledged < replicas:
+        if replicas:
+            pipe.wait(replicas, settings.AUTHSITE_REDIS_WAIT_MS)
+        reads_replicas = isinstance(client, ReplicaReadClient)
+        if reads_replicas:
+            pipe.execute_command("ROLE")
+        replies = pipe.execute()
+        role = replies.pop() if reads_replicas else None
+        acknowledged = replies.pop() if replicas else 0
+        if replicas and acknowledged < replicas:
             # Answered anyway: the site stays up with fewer replicas, and a failover in
             # this moment could lose this one write.
             logger.warning(
@@ -46,18 +58,21 @@ class SessionStore(RedisSessionStore):
                 replicas,
                 settings.AUTHSITE_REDIS_WAIT_MS,
             )
+        if role is not None and acknowledged < client.replica_count:
+            client.write_unreplicated(key, int(role[1]))
         return replies
 
     def store_write(self, data: dict[str, Any], *, ttl: int, only_new: bool) -> bool:
         client = self._cache.client
+        key = client.make_key(self.cache_key)
         pipe = self._pipeline()
         pipe.set(
-            client.make_key(self.cache_key),
+            key,
             client.encode(data),
             ex=ttl,
             nx=only_new,
         )
-        (written,) = self._replicas_wait(pipe)
+        (written,) = self._replicas_wait(pipe, str(key))
         return bool(written)
 
     def delete(self, session_key: str | None = None) -> None:
@@ -65,6 +80,7 @@ class SessionStore(RedisSessionStore):
             if self.session_key is None:
                 return
             session_key = self.session_key
+        key = self._cache.client.make_key(self.cache_key_prefix + session_key)
         pipe = self._pipeline()
-        pipe.delete(self._cache.client.make_key(self.cache_key_prefix + session_key))
-        self._replicas_wait(pipe)
+        pipe.delete(key)
+        self._replicas_wait(pipe, str(key))

@@ -19,6 +19,7 @@ from accounts.sessions.base import (
 
 CODEC = "accounts.sessions.codec.CompactSessionCodec"
 REDIS_BACKEND = "django_redis.cache.RedisCache"
+REPLICA_READ_CLIENT = "accounts.sessions.strategies.redis.replica.ReplicaReadClient"
 
 
 def _db_number(url: str) -> str:
@@ -94,12 +95,20 @@ class ReplicatedRedisStrategy(RedisStrategy):
                 "(comma-separated Redis URLs of the replicas to read from)."
             )
         db = _db_number(context.redis_sessions_url)
+        cache = super().sessions_cache(context)
+        check_ms = context.env.get("AUTHSITE_REDIS_REPLICA_CHECK_MS") or "1000"
         return {
-            **super().sessions_cache(context),
+            **cache,
             "LOCATION": [
                 context.redis_sessions_url,
                 *(_with_db(url, db) for url in replicas),
             ],
+            "OPTIONS": {
+                **cache["OPTIONS"],
+                # Reads go to a replica only while it is linked and caught up.
+                "CLIENT_CLASS": REPLICA_READ_CLIENT,
+                "REPLICA_CHECK_MS": int(check_ms),
+            },
         }
 
     def django_settings(self, context: StrategyContext) -> StrategySettings:
