@@ -55,7 +55,7 @@ screenshots: system-deps $(VENV)/.installed-dev
 
 # Refresh the Korean catalogue from the code and templates, then compile it (needs gettext).
 # Both files are committed, so `make run` needs no gettext.
-MAKEMESSAGES_ARGS := -l ko --no-fuzzy-matching --add-location=file --no-obsolete --ignore=.venv --ignore=tests --ignore=var --ignore=docs
+MAKEMESSAGES_ARGS := -l ko --add-location=file --no-obsolete --ignore=.venv --ignore=tests --ignore=var --ignore=docs
 messages: $(VENV)/.installed-dev
 	$(BIN)/python manage.py makemessages $(MAKEMESSAGES_ARGS)
 	$(BIN)/python manage.py compilemessages -l ko --ignore=.venv

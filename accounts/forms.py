@@ -1,4 +1,4 @@
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.conf import settings
@@ -8,7 +8,15 @@ from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts import services
 from accounts.security import lockout
+from accounts.security.current_password import (
+    CurrentPasswordLocked,
+    CurrentPasswordWrong,
+)
+
+if TYPE_CHECKING:  # a dev-only package: the type of a translated string
+    from django_stubs_ext import StrOrPromise
 
 User = get_user_model()
 
@@ -18,6 +26,29 @@ def _limit_password_fields(form: forms.BaseForm, *names: str) -> None:
     limit = settings.AUTHSITE_PASSWORD_MAX_LENGTH
     for name in names:
         form.fields[name].validators.append(MaxLengthValidator(limit))
+
+
+def current_password_error(
+    *, user, password: str, wrong: "StrOrPromise"
+) -> forms.ValidationError | None:
+    """The form error for a current password that does not pass the per-user check
+    (``wrong`` for a wrong one); None when it is right."""
+    try:
+        services.current_password_check(user=user, password=password)
+    except CurrentPasswordWrong:
+        return forms.ValidationError(wrong, code="password_incorrect")
+    except CurrentPasswordLocked as exc:
+        minutes = max(1, -(-exc.wait // 60))
+        return forms.ValidationError(
+            ngettext(
+                "Too many wrong passwords. Try again in %(n)d minute.",
+                "Too many wrong passwords. Try again in %(n)d minutes.",
+                minutes,
+            )
+            % {"n": minutes},
+            code="too_many_attempts",
+        )
+    return None
 
 
 class EmailUniqueMixin:
@@ -141,12 +172,13 @@ class ProfileForm(EmailUniqueMixin, forms.ModelForm):
         cleaned_data = super().clean() or self.cleaned_data
         if "email" in self.changed_data and not self.has_error("current_password"):
             # clean() runs before the new values are copied onto the instance.
-            password = cleaned_data.get("current_password") or ""
-            if not self.instance.check_password(password):
-                self.add_error(
-                    "current_password",
-                    _("Enter your current password to change your email address."),
-                )
+            error = current_password_error(
+                user=self.instance,
+                password=cleaned_data.get("current_password") or "",
+                wrong=_("Enter your current password to change your email address."),
+            )
+            if error is not None:
+                self.add_error("current_password", error)
         return cleaned_data
 
 
@@ -156,6 +188,17 @@ class PasswordChangeForm(NewPasswordErrorsMixin, auth_forms.PasswordChangeForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _limit_password_fields(self, "old_password", "new_password1", "new_password2")
+
+    def clean_old_password(self) -> str:
+        old_password = self.cleaned_data["old_password"]
+        error = current_password_error(
+            user=self.user,
+            password=old_password,
+            wrong=self.error_messages["password_incorrect"],
+        )
+        if error is not None:
+            raise error
+        return old_password
 
 
 class SetPasswordForm(NewPasswordErrorsMixin, auth_forms.SetPasswordForm):

@@ -7,14 +7,46 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.middleware import (
     SessionMiddleware as DjangoSessionMiddleware,
 )
+from django.utils.cache import patch_cache_control
 from django.utils.functional import SimpleLazyObject
 
 from accounts.models import AuthEvent
 from accounts.receivers import END_KIND_ATTRIBUTE
-from accounts.selectors import user_for_update
+from accounts.selectors import session_user, user_for_update
 from accounts.sessions import timeouts
 from accounts.sessions.index import index_touch
 from accounts.unavailable import SERVICE_ERRORS, service_unavailable_response
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: no-store`` on what a shared or browser cache must not keep.
+
+    Every page answered to a signed-in user (OWASP ASVS 5.0 V14.3.2: a proxy or the
+    back button must not show one user's page to the next), and every API answer that
+    has not set its own caching (tokens, the user's data, errors): the public JWKS
+    says ``public`` itself.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path_info.startswith("/api/"):
+            if not response.has_header("Cache-Control"):
+                patch_cache_control(response, no_store=True)
+        elif self._signed_in(request):
+            patch_cache_control(response, no_store=True, private=True)
+        return response
+
+    @staticmethod
+    def _signed_in(request) -> bool:
+        # Only a user the request already looked up: reading it here would load the
+        # session of every anonymous request (and fail outside the 503 handling).
+        user = request.__dict__.get("user")
+        if isinstance(user, SimpleLazyObject):
+            user = getattr(user, "_wrapped", None)
+        return bool(getattr(user, "is_authenticated", False))
 
 
 class ServiceUnavailableMiddleware:
@@ -72,11 +104,13 @@ class SessionMiddleware(DjangoSessionMiddleware):
 
 
 class SessionUserMiddleware:
-    """Take ``request.user`` from a session that carries it (jwt): no database query.
+    """Take ``request.user`` from a session that carries it: no database query.
 
-    The jwt engine builds the user from the token record it reads anyway. A snapshot
-    user cannot be saved, so unsafe requests (forms that change the account) get the
-    database row instead. Other engines leave Django's AuthenticationMiddleware be.
+    The jwt engine builds the user from the token record it reads anyway; the cache
+    engines return the user's snapshot with the session, the db engines its row
+    (``selectors.session_user``). A snapshot user cannot be saved, so unsafe requests
+    (forms that change the account) get the database row instead. Other engines leave
+    Django's AuthenticationMiddleware be.
     """
 
     def __init__(self, get_response):
@@ -86,7 +120,18 @@ class SessionUserMiddleware:
         session = getattr(request, "session", None)
         if hasattr(session, "from_request"):
             request.user = SimpleLazyObject(lambda: self.session_user(request))
+        elif getattr(session, "carries_user", False):
+            request.user = SimpleLazyObject(lambda: self.snapshot_user(request))
         return self.get_response(request)
+
+    @staticmethod
+    def snapshot_user(request):
+        user = session_user(request=request)
+        if request.method in ("GET", "HEAD", "OPTIONS", "TRACE") or not getattr(
+            user, "_token_snapshot", False
+        ):
+            return user
+        return user_for_update(user=user)
 
     @staticmethod
     def session_user(request):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 # The table of the database session strategies lives with their code; importing it
 # here is what makes Django load it with the app's models.
 from accounts.sessions.models import UserSession  # noqa: F401
+from accounts.signals import users_updated
 
 
 class UsernameValidator(UnicodeUsernameValidator):
@@ -30,6 +31,21 @@ class Theme(models.TextChoices):
     AUTO = "", _("as the browser prefers")
     LIGHT = "light", _("light")
     DARK = "dark", _("dark")
+
+
+class UserQuerySet(models.QuerySet["User"]):
+    def update(self, **kwargs: Any) -> int:
+        # update() sends no post_save: say which users changed, so that their cached
+        # copies (token record, session snapshots) go before the caller answers.
+        user_ids = list(self.values_list("pk", flat=True))
+        count = super().update(**kwargs)
+        if user_ids and set(kwargs) - {"last_login"}:
+            users_updated.send(sender=self.model, user_ids=user_ids)
+        return count
+
+
+class AccountUserManager(UserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
+    """Django's UserManager, whose querysets report their updates (``UserQuerySet``)."""
 
 
 class User(AbstractUser):
@@ -59,7 +75,7 @@ class User(AbstractUser):
         _("theme"), max_length=5, blank=True, choices=Theme.choices
     )
 
-    objects: ClassVar[UserManager[Self]] = UserManager()
+    objects: ClassVar[UserManager[Self]] = AccountUserManager()
     # Set by set_password() until the next save (Django; the stubs leave it out).
     _password: str | None
 

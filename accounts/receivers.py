@@ -4,13 +4,13 @@ record kept true when a user changes."""
 from typing import Any
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpRequest
 
 from accounts import services
 from accounts.models import AuthEvent, User
-from accounts.signals import session_ended, session_started
+from accounts.signals import session_ended, session_started, users_updated
 
 # Set on a request by code that signs a user out for a reason other than "sign out".
 END_KIND_ATTRIBUTE = "authsite_session_end_kind"
@@ -63,8 +63,47 @@ def token_record_forget_on_save(
     if created or (update_fields is not None and set(update_fields) <= {"last_login"}):
         return
     services.token_record_forget(user_id=instance.pk)
+    services.session_user_snapshots_forget(user_id=instance.pk)
 
 
 @receiver(post_delete, sender=User, dispatch_uid="accounts.token_record_deleted")
 def token_record_forget_on_delete(sender: Any, instance: User, **kwargs: Any) -> None:
     services.token_record_forget(user_id=instance.pk)
+    services.session_user_snapshots_forget(user_id=instance.pk)
+
+
+# Groups and permissions: from either side (user.groups.add(g), g.user_set.add(u)).
+# pre_clear, because after a clear the reverse side no longer names its users.
+@receiver(m2m_changed, sender=User.groups.through, dispatch_uid="accounts.snap_groups")
+@receiver(
+    m2m_changed,
+    sender=User.user_permissions.through,
+    dispatch_uid="accounts.snap_perms",
+)
+def session_user_snapshots_forget_on_m2m(
+    sender: Any,
+    instance: Any,
+    action: str,
+    reverse: bool,
+    pk_set: set[int] | None,
+    **kwargs: Any,
+) -> None:
+    if action not in ("post_add", "post_remove", "pre_clear"):
+        return
+    if not reverse:
+        user_ids = [instance.pk]
+    elif action == "pre_clear":
+        user_ids = list(instance.user_set.values_list("pk", flat=True))
+    else:
+        user_ids = list(pk_set or ())
+    for user_id in user_ids:
+        services.session_user_snapshots_forget(user_id=user_id)
+
+
+@receiver(users_updated, dispatch_uid="accounts.cached_users_forget_on_update")
+def cached_users_forget_on_update(
+    sender: Any, user_ids: list[int], **kwargs: Any
+) -> None:
+    for user_id in user_ids:
+        services.token_record_forget(user_id=user_id)
+        services.session_user_snapshots_forget(user_id=user_id)

@@ -5,9 +5,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth import (
+    BACKEND_SESSION_KEY,
+    HASH_SESSION_KEY,
+    SESSION_KEY,
+    get_user,
+)
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.backends.base import SessionBase
+from django.http import HttpRequest
+from django.utils.crypto import constant_time_compare
 
 from accounts.models import AuthEvent, User
 from accounts.sessions.index import (
@@ -99,3 +108,53 @@ def user_for_update(*, user: AbstractBaseUser | AnonymousUser) -> User:
     if user.pk is None:
         raise User.DoesNotExist
     return User.objects.get(pk=user.pk)
+
+
+def _snapshot_fits(session: SessionBase, snapshot: Any) -> bool:
+    # The snapshot was taken for this very sign-in: same user, same backend, same
+    # password (the session auth hash changes with it), and the user was active.
+    return (
+        isinstance(snapshot, dict)
+        and snapshot.get("id") == str(session.get(SESSION_KEY))
+        and snapshot.get("backend") == session.get(BACKEND_SESSION_KEY)
+        and snapshot.get("backend") in settings.AUTHENTICATION_BACKENDS
+        and snapshot.get("is_active") == "True"
+        and constant_time_compare(
+            snapshot.get("hash", ""), session.get(HASH_SESSION_KEY) or ""
+        )
+    )
+
+
+def session_user(*, request: HttpRequest) -> AbstractBaseUser | AnonymousUser:
+    """The request's signed-in user: from the snapshot that the session store returned
+    with the session (no query), else Django's ``get_user`` (the database), whose
+    answer then becomes the snapshot. A snapshot user is a partial, unsaveable copy."""
+    session = request.session
+    if session.get(SESSION_KEY) is None:
+        return AnonymousUser()
+    snapshot: Any = getattr(session, "user_snapshot", None)
+    if _snapshot_fits(session, snapshot):
+        return records.user_of_snapshot(int(session[SESSION_KEY]), snapshot)
+    row = getattr(session, "user_row", None)  # read with the session (db engines)
+    if row is not None and _snapshot_fits(session, _snapshot_of(row, session)):
+        return row
+    user = get_user(request)
+    if user.is_authenticated:
+        session_user_snapshot_keep(session=session, user=user)
+    return user
+
+
+def session_user_snapshot_keep(*, session: SessionBase, user: Any) -> None:
+    """Cache ``user``'s snapshot next to ``session`` when its engine keeps one."""
+    keep = getattr(session, "user_snapshot_keep", None)
+    if keep is not None:
+        keep(_snapshot_of(user, session))
+
+
+def _snapshot_of(user: Any, session: SessionBase) -> dict[str, str]:
+    return {
+        **records.snapshot_of_user(user),
+        "id": str(user.pk),
+        "backend": session.get(BACKEND_SESSION_KEY) or "",
+        "hash": user.get_session_auth_hash(),
+    }

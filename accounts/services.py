@@ -7,15 +7,21 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
+from django.core.mail import send_mail
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext as _
 
 from accounts.models import AuthEvent, User
-from accounts.security import lockout
+from accounts.security import current_password, lockout
 from accounts.security.client_ip import client_ip
-from accounts.selectors import token_sign_in_rules, tokens_are_sessions
-from accounts.sessions import metadata, timeouts
+from accounts.selectors import (
+    session_user_snapshot_keep,
+    token_sign_in_rules,
+    tokens_are_sessions,
+)
+from accounts.sessions import metadata, timeouts, user_snapshots
 from accounts.sessions.base import IndexedSession
 from accounts.sessions.index import (
     index_add,
@@ -56,6 +62,50 @@ def user_profile_update(
     user.email = User.objects.normalize_email(email)
     user.save(update_fields=["first_name", "last_name", "email"])
     return user
+
+
+def current_password_check(*, user: User, password: str) -> None:
+    """Check that ``password`` is the current password of ``user`` before a sensitive
+    change. Raise CurrentPasswordWrong for a wrong one; CurrentPasswordLocked once the
+    user's wrong ones reach AUTHSITE_LOGIN_FAILURE_LIMIT (refused for the cool-off,
+    without checking; the user is emailed when the limit is reached)."""
+    wait = current_password.failures_wait(user_id=user.pk)
+    if wait:
+        raise current_password.CurrentPasswordLocked(wait=wait)
+    if user.check_password(password):
+        current_password.failures_clear(user_id=user.pk)
+        return
+    count = current_password.failure_count(user_id=user.pk)
+    if count < settings.AXES_FAILURE_LIMIT:
+        raise current_password.CurrentPasswordWrong
+    if count == settings.AXES_FAILURE_LIMIT:
+        _current_password_locked_mail(user=user)
+    raise current_password.CurrentPasswordLocked(
+        wait=current_password.failures_wait(user_id=user.pk)
+    )
+
+
+def _current_password_locked_mail(*, user: User) -> None:
+    if not user.email:
+        return
+    minutes = max(1, int(settings.AXES_COOLOFF_TIME.total_seconds()) // 60)
+    send_mail(
+        subject=_("Someone is guessing your password"),
+        message=_(
+            "Hello %(name)s,\n\nThe current password of your account was entered "
+            "wrongly %(count)d times, by someone already signed in to it. Changes that "
+            "need the password are refused for %(minutes)d minutes.\n\nIf this was "
+            "not you, sign out every session from the Sessions page and change your "
+            "password.\n"
+        )
+        % {
+            "name": user.get_username(),
+            "count": settings.AXES_FAILURE_LIMIT,
+            "minutes": minutes,
+        },
+        from_email=None,
+        recipient_list=[user.email],
+    )
 
 
 def user_preferences_update(
@@ -103,6 +153,8 @@ def session_signed_in(*, request: HttpRequest, user: User) -> None:
     # limit below read the user's sessions from the store, this one included.
     session.save()
     index_add(session=session)
+    # Now, while the user's row is at hand: the first page is then one read as well.
+    session_user_snapshot_keep(session=session, user=user)
     _session_signal(
         session_started,
         user=user,
@@ -300,10 +352,12 @@ def token_pair_refresh(*, refresh: str) -> TokenPair:
     return issue.refresh_rotate(raw=refresh, sign_ins=token_sign_in_rules()).pair
 
 
-def refresh_token_revoke(*, jti: str) -> None:
-    """Blacklist the outstanding refresh token ``jti`` (a sign-in ends; its access
-    tokens run out at their ``exp``, or at once when tokens are sessions: ``jwt``)."""
-    revocation.refresh_token_revoke(jti=jti, sign_ins=tokens_are_sessions())
+def refresh_token_revoke(*, jti: str, family: str) -> None:
+    """Blacklist the outstanding refresh token ``jti`` and end its sign-in
+    (``family``): its access tokens are refused at once, under every strategy."""
+    revocation.refresh_token_revoke(
+        jti=jti, family=family, sign_ins=tokens_are_sessions()
+    )
 
 
 def token_record_forget(*, user_id: int) -> None:
@@ -315,3 +369,13 @@ def token_record_forget(*, user_id: int) -> None:
     transaction.on_commit(
         lambda: records.snapshot_forget(user_id=user_id, sign_ins=sign_ins)
     )
+
+
+def session_user_snapshots_forget(*, user_id: int) -> None:
+    """Drop the user snapshots kept next to the user's sessions after a change to the
+    user: now, so that the change fails (and rolls back) if the store is down, and
+    again after commit, because a request may have cached the old row in between."""
+    if not user_snapshots.snapshots_kept():
+        return
+    user_snapshots.user_snapshots_forget(user_id=user_id)
+    transaction.on_commit(lambda: user_snapshots.user_snapshots_forget(user_id=user_id))

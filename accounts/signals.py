@@ -9,3 +9,7 @@ from django.dispatch import Signal
 
 session_started = Signal()
 session_ended = Signal()
+
+# Sent with ``user_ids`` after a ``QuerySet.update()`` of users, which sends no
+# ``post_save``: ``accounts.receivers`` drops the cached copies of those users.
+users_updated = Signal()

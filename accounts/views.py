@@ -1,6 +1,8 @@
 import logging
 from collections.abc import Callable
+from functools import wraps
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -23,7 +25,7 @@ from django.views.generic import FormView, TemplateView
 
 from accounts import forms, preferences, selectors, services
 from accounts.models import Theme, User
-from accounts.security.client_ip import client_ip
+from accounts.security.client_ip import client_bucket
 from accounts.security.rate_limits import rate_limit_spend
 from accounts.sessions.index import session_index_key
 
@@ -60,7 +62,7 @@ class SignupView(FormView):
         # database and its answer says nothing about the address.
         wait = rate_limit_spend(
             scope="signup",
-            ident=client_ip(request),
+            ident=client_bucket(request),
             rate=settings.AUTHSITE_SIGNUP_FORM_RATE,
         )
         if wait:
@@ -109,6 +111,42 @@ class SignupView(FormView):
         return super().get_context_data(next=_safe_next(self.request) or "", **kwargs)
 
 
+def throttled_page(request, wait: int):
+    """429 with the site's page and Retry-After: too many attempts from this address."""
+    minutes = max(1, -(-wait // 60))
+    message = ngettext(
+        "Too many attempts from your address. Try again in %(n)d minute.",
+        "Too many attempts from your address. Try again in %(n)d minutes.",
+        minutes,
+    ) % {"n": minutes}
+    response = render(
+        request, "accounts/throttled.html", {"message": message}, status=429
+    )
+    response["Retry-After"] = str(wait)
+    return response
+
+
+def sign_in_throttled(view: Callable) -> Callable:
+    """Count each sign-in POST per client address (AUTHSITE_THROTTLE_LOGIN_FORM),
+    before any password is checked: the per-account lockout stops many guesses at
+    one account, this stops one address trying many accounts."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method == "POST":
+            wait = rate_limit_spend(
+                scope="login",
+                ident=client_bucket(request),
+                rate=settings.AUTHSITE_LOGIN_FORM_RATE,
+            )
+            if wait:
+                return throttled_page(request, wait)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@method_decorator(sign_in_throttled, name="dispatch")
 class LoginView(auth_views.LoginView):
     form_class = forms.LoginForm
     redirect_authenticated_user = True
@@ -292,9 +330,28 @@ class PasswordResetView(auth_views.PasswordResetView):
         # ASVS 5.0 V6.3.8). Send it after the response instead. The address is still
         # looked up here, the same query either way, so that a database outage still
         # answers 503 rather than "mail sent".
-        next(iter(form.get_users(form.cleaned_data["email"])), None)
+        email = form.cleaned_data["email"]
+        next(iter(form.get_users(email)), None)
+        # Per client address, then per target address: past either, the answer is
+        # the same redirect, and no mail goes out (a mailbox is not flooded, and the
+        # answer says nothing about the limits of an address).
+        throttled = rate_limit_spend(
+            scope="reset",
+            ident=client_bucket(self.request),
+            rate=settings.AUTHSITE_PASSWORD_RESET_RATE,
+        ) or rate_limit_spend(
+            scope="reset-address",
+            ident=email.strip().lower(),
+            rate=settings.AUTHSITE_PASSWORD_RESET_ADDRESS_RATE,
+        )
+        if throttled:
+            return HttpResponseRedirect(str(self.get_success_url()))
+        # Links from the configured address, never from the request's Host header
+        # (which the client writes): a reset link must not point anywhere else.
+        site = urlsplit(settings.AUTHSITE_SITE_URL)
         opts = {
-            "use_https": self.request.is_secure(),
+            "domain_override": site.netloc,
+            "use_https": site.scheme == "https",
             "token_generator": self.token_generator,
             "from_email": self.from_email,
             "email_template_name": self.email_template_name,

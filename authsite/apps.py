@@ -5,6 +5,8 @@ from pathlib import Path
 from django.apps import AppConfig
 from django.conf import settings
 
+from authsite.start_up import keys_settle
+
 
 class AuthsiteConfig(AppConfig):
     name = "authsite"
@@ -16,3 +18,6 @@ class AuthsiteConfig(AppConfig):
         # than as a side effect of importing them.
         Path(settings.VAR_DIR).mkdir(parents=True, exist_ok=True)
         Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+        # Every process stops here with weak keys (not only `manage.py check`), and
+        # development keys come from the var folder.
+        keys_settle()

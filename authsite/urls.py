@@ -8,6 +8,8 @@ from accounts.api.views import JWKSView
 urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/", include("accounts.urls")),
+    # The admin's sign-in form, throttled per address as the site's own is.
+    path("admin/login/", views.sign_in_throttled(admin.site.login)),
     path("admin/", admin.site.urls),
     path("api/", include("accounts.api.urls")),
     path(".well-known/jwks.json", JWKSView.as_view(), name="jwks"),

@@ -44,7 +44,10 @@ ERRORS = {
     403: "Not allowed: a cookie-authenticated change without the CSRF token.",
     413: "The request body is over the size limit.",
     415: "The body is not JSON.",
-    429: "Too many requests from this address, or sign-in locked for a while.",
+    429: (
+        "Too many requests from this address, sign-in locked for a while, or too "
+        "many wrong current passwords."
+    ),
     503: "The database or Redis is unreachable; try again later.",
 }
 UNSAFE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
@@ -73,7 +76,10 @@ class AutoSchema(openapi.AutoSchema):
             authenticates or getattr(view, "csrf_checked", False)
         ):
             statuses.append(403)
-        if getattr(view, "throttle_classes", ()):
+        # Throttled, or a view that counts wrong current passwords per user.
+        if getattr(view, "throttle_classes", ()) or getattr(
+            view, "checks_current_password", False
+        ):
             statuses.append(429)
         return sorted(statuses)
 

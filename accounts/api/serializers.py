@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
-from rest_framework import serializers
+from rest_framework import exceptions, serializers
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework_simplejwt import serializers as jwt_serializers
 
@@ -18,7 +18,11 @@ from accounts import selectors, services
 from accounts.api.authentication import rejected
 from accounts.models import UsernameValidator
 from accounts.security import lockout
-from accounts.tokens import claims, revocation
+from accounts.security.current_password import (
+    CurrentPasswordLocked,
+    CurrentPasswordWrong,
+)
+from accounts.tokens import claims, families, revocation
 from accounts.tokens.cookies import cookie_mode, refresh_cookie_name
 from accounts.tokens.errors import TokenInvalid, TokenRejected
 
@@ -127,16 +131,30 @@ class RegisterSerializer(StrictStringsMixin, serializers.Serializer):
         return UserSerializer(instance).data
 
 
+class TooManyAttempts(exceptions.Throttled):
+    """429: too many wrong current passwords for this user; Retry-After says when."""
+
+    default_code = "too_many_attempts"
+    default_detail = _("Too many wrong passwords. Try again later.")
+
+
 class PasswordChangeSerializer(StrictStringsMixin, serializers.Serializer):
     old_password = _password_field()
     new_password = _password_field()
 
     def validate_old_password(self, value: str) -> str:
-        if self.instance is None or not self.instance.check_password(value):
-            raise serializers.ValidationError(
-                _("Your old password was entered incorrectly."),
-                code="password_incorrect",
-            )
+        wrong = serializers.ValidationError(
+            _("Your old password was entered incorrectly."),
+            code="password_incorrect",
+        )
+        if self.instance is None:
+            raise wrong
+        try:
+            services.current_password_check(user=self.instance, password=value)
+        except CurrentPasswordWrong as exc:
+            raise wrong from exc
+        except CurrentPasswordLocked as exc:
+            raise TooManyAttempts(wait=exc.wait) from exc
         return value
 
     def validate_new_password(self, value: str) -> str:
@@ -223,7 +241,8 @@ class TokenVerifySerializer(StrictStringsMixin, serializers.Serializer):
 class LogoutSerializer(StrictStringsMixin, serializers.Serializer):
     """The refresh token to end; in cookie mode, the sign-in of the access cookie."""
 
-    # Validated data (the docstring is the schema's): the jti of the sign-in to end.
+    # Validated data (the docstring is the schema's): the jti of the refresh token
+    # and the family of the sign-in to end.
 
     refresh = serializers.CharField(required=False)
 
@@ -232,9 +251,12 @@ class LogoutSerializer(StrictStringsMixin, serializers.Serializer):
         if not attrs.get("refresh") and cookie_mode() and request.auth:
             # The refresh cookie is sent to the refresh endpoint only; the access
             # cookie names its sign-in in "sid".
-            return {"jti": request.auth.get("sid")}
+            return {
+                "jti": request.auth.get("sid"),
+                "family": families.family_of(request.auth.payload),
+            }
         try:
             refresh = claims.refresh_token_read(_raw_refresh(self, attrs))
         except TokenRejected as exc:
             raise rejected(exc) from exc
-        return {"jti": refresh["jti"]}
+        return {"jti": refresh["jti"], "family": families.family_of(refresh.payload)}

@@ -7,7 +7,7 @@ so with Redis down these endpoints answer 503 instead of running unthrottled.
 from django.conf import settings
 from rest_framework.throttling import ScopedRateThrottle
 
-from accounts.security.client_ip import client_ip
+from accounts.security.client_ip import client_bucket
 
 
 class AddressRateThrottle(ScopedRateThrottle):
@@ -19,7 +19,7 @@ class AddressRateThrottle(ScopedRateThrottle):
         return settings.AUTHSITE_API_THROTTLE_RATES.get(self.scope)
 
     def get_ident(self, request) -> str:
-        return client_ip(request)
+        return client_bucket(request)
 
     def get_cache_key(self, request, view) -> str:
         # Per address even for a signed-in caller: these endpoints take credentials.

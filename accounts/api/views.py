@@ -124,7 +124,10 @@ class LogoutView(APIView):
         )
         serializer.is_valid(raise_exception=True)
         if serializer.validated_data["jti"]:
-            services.refresh_token_revoke(jti=serializer.validated_data["jti"])
+            services.refresh_token_revoke(
+                jti=serializer.validated_data["jti"],
+                family=serializer.validated_data["family"],
+            )
         response = Response(status=status.HTTP_204_NO_CONTENT)
         if cookie_mode():
             cookies.tokens_clear(response=response)
@@ -161,6 +164,9 @@ class MeView(generics.RetrieveUpdateAPIView):
 
 class PasswordChangeView(TokenPairResponseMixin, APIView):
     """old_password, new_password → a new token pair; every earlier token is refused."""
+
+    #: For the schema: wrong old passwords are counted per user (429 past the limit).
+    checks_current_password = True
 
     @extend_schema(
         request=api_serializers.PasswordChangeSerializer,

@@ -40,3 +40,31 @@ def client_ip(request: HttpRequest, *, trusted_proxy_count: int | None = None) -
         return str(ipaddress.ip_address(forwarded[-proxies]))
     except ValueError:
         return remote_addr
+
+
+#: How much of an IPv6 address one client is assumed to hold. A /64 is the smallest
+#: network handed to a customer (RFC 6177); anyone holding one can rotate through
+#: 2**64 addresses, so counting addresses one by one would count nothing.
+IPV6_CLIENT_PREFIX = 64
+
+
+def address_bucket(address: str) -> str:
+    """What counters count for ``address``: an IPv4 address as it is (also when it
+    arrives IPv4-mapped, ``::ffff:192.0.2.1``), an IPv6 address as its /64 network.
+    Anything that is not an address is returned unchanged."""
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        network = ipaddress.IPv6Network(f"{parsed}/{IPV6_CLIENT_PREFIX}", strict=False)
+        return str(network)
+    return str(parsed)
+
+
+def client_bucket(request: HttpRequest) -> str:
+    """The client address as sign-in lockout and every throttle count it (see
+    ``address_bucket``); sessions and logs keep the full ``client_ip``."""
+    return address_bucket(client_ip(request))

@@ -1,8 +1,12 @@
-"""Sign-in lockout glue for django-axes: one username key, one lockout answer.
+"""Sign-in lockout glue for django-axes: one key per account, one lockout answer.
 
-django-axes counts failed sign-ins per (username, client address) in Redis for the HTML
-form, the admin and the API token endpoint alike (they all call authenticate()). These
-functions are named in settings (AXES_USERNAME_CALLABLE, AXES_LOCKOUT_CALLABLE).
+django-axes counts failed sign-ins in Redis for the HTML form, the admin and the API
+token endpoint alike (they all call authenticate()), per account and per (account,
+client address). The account is the user the name given signs in as, so its username
+and its email, in any letter case, share one counter; a name that matches no account
+is counted as given, so that an unknown name locks exactly like a known one and the
+lock says nothing about which names exist. These functions are named in settings
+(AXES_USERNAME_CALLABLE, AXES_LOCKOUT_CALLABLE).
 """
 
 from typing import Any
@@ -10,6 +14,7 @@ from typing import Any
 from axes.backends import AxesStandaloneBackend
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_cache, get_client_cache_keys, get_cool_off
+from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -54,12 +59,33 @@ class LockedOut(APIException):
 
 
 def lockout_username(request: HttpRequest, credentials: dict | None) -> str:
-    """The username the counters are kept under: any letter case counts as one name."""
+    """The name the counters are kept under: ``account:<id>`` for a name that signs in
+    as an account (its username or email, any letter case), else ``name:<the name in
+    lower case>``. The two prefixes cannot collide."""
     value = (credentials or {}).get("username")
     if value is None:
         data = getattr(request, "data", None) or request.POST
         value = data.get("username", "") if hasattr(data, "get") else ""
-    return str(value).strip().lower()[:254]
+    name = str(value).strip().lower()[:254]
+    # django-axes asks several times per request: look the account up once.
+    known: dict[str, str] = request.__dict__.setdefault("_lockout_names", {})
+    if name not in known:
+        known[name] = _lockout_key(name)
+    return known[name]
+
+
+def _lockout_key(name: str) -> str:
+    # The lookup the sign-in backend makes (accounts.backends): "@" means an email.
+    lookup = "email__iexact" if "@" in name else "username__iexact"
+    user_id = (
+        get_user_model()
+        ._default_manager.filter(**{lookup: name})
+        .values_list("pk", flat=True)
+        .first()
+        if name
+        else None
+    )
+    return f"account:{user_id}" if user_id is not None else f"name:{name}"
 
 
 def failures_reset(*, request: Any, user: Any) -> None:

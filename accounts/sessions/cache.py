@@ -27,9 +27,69 @@ from accounts.sessions.base import IndexedSession, SessionIndex, StoreStats
 from accounts.sessions.errors import STORE_ERRORS
 
 USER_KEY = "u:{}"
+# The user's snapshot cached next to each signed-in session (see user_snapshot below).
+SNAPSHOT_PREFIX = "p:"
+# A snapshot is dropped at every change of its user; the TTL only bounds how long a
+# session whose index entry was lost (see the index below) could keep a stale one.
+SNAPSHOT_TTL_SECONDS = 600
+# What a change of the user leaves instead of the snapshot. While it lives, requests
+# read the database and write nothing back: a request that read the row before the
+# change cannot cache it after the change (its ``add`` finds the tombstone).
+# A dict: the sessions codec stores dicts only.
+SNAPSHOT_GONE = {"gone": "1"}
+SNAPSHOT_GONE_SECONDS = 10
 
 
-class StrictCacheSessionStore(CacheSessionStore):
+class UserSnapshotMixin:
+    """Keep the user's snapshot next to each session in the sessions cache, and load
+    both in one round trip (MGET, get_multi); ``load_with_snapshot`` does the read."""
+
+    #: Engines with this flag put the signed-in user on the session (the core reads it).
+    carries_user = True
+    #: What the store returned for the user's snapshot with the session: a dict, the
+    #: tombstone, or None. The core builds ``request.user`` from it (no query).
+    user_snapshot: Any = None
+    _cache: Any
+    session_key: str | None
+
+    @classmethod
+    def snapshot_key_of(cls, session_key: str) -> str:
+        """The cache key of the user snapshot kept next to session ``session_key``."""
+        return SNAPSHOT_PREFIX + session_key
+
+    def load_with_snapshot(self, cache_key: str) -> Any:
+        """The session's data under ``cache_key`` (None if absent), and the snapshot."""
+        snapshot_key = self.snapshot_key_of(self.session_key or "")
+        try:
+            values = self._cache.get_many([cache_key, snapshot_key])
+        except STORE_ERRORS:
+            raise
+        except Exception:
+            # As Django: a key the cache refuses (memcached) resets the session.
+            values = {}
+        data = values.get(cache_key)
+        if data is not None:
+            self.user_snapshot = values.get(snapshot_key)
+        return data
+
+    def user_snapshot_keep(self, snapshot: dict[str, str]) -> None:
+        """Cache ``snapshot`` next to this session, unless a change left a tombstone."""
+        if self.session_key is None or self.user_snapshot is not None:
+            return
+        self._cache.add(
+            self.snapshot_key_of(self.session_key), snapshot, SNAPSHOT_TTL_SECONDS
+        )
+
+    @classmethod
+    def user_snapshots_forget(cls, session_keys: list[str]) -> None:
+        """Replace the snapshots next to ``session_keys`` with tombstones."""
+        caches[settings.SESSION_CACHE_ALIAS].set_many(
+            {cls.snapshot_key_of(key): SNAPSHOT_GONE for key in session_keys},
+            SNAPSHOT_GONE_SECONDS,
+        )
+
+
+class StrictCacheSessionStore(UserSnapshotMixin, CacheSessionStore):
     """Django's cache session engine, except that a store outage raises."""
 
     # Django's private attributes, which its type stubs leave out.
@@ -39,13 +99,7 @@ class StrictCacheSessionStore(CacheSessionStore):
         def _get_session(self, no_load: bool = False) -> dict[str, Any]: ...
 
     def load(self) -> dict[str, Any]:
-        try:
-            session_data = self._cache.get(self.cache_key)
-        except STORE_ERRORS:
-            raise
-        except Exception:
-            # As Django: a key the cache refuses (memcached) resets the session.
-            session_data = None
+        session_data = self.load_with_snapshot(self.cache_key)
         if session_data is not None:
             return session_data
         self._session_key = None

@@ -8,7 +8,11 @@ hex session hash take most of the bytes. Three encodings, tried in turn:
    IP, device, optional browser-close expiry) as positional fields: the raw 32-byte
    hash, then ``|``-separated text. About 85 bytes instead of about 330.
 2. Any other JSON-able dict with one-letter names for the known keys.
-3. Pickle, for whatever JSON cannot hold, so nothing is ever lost.
+
+Nothing else: a session holds what JSON can (as under Django's own JSONSerializer),
+and the codec never unpickles. Whoever can write to the sessions store must not be
+able to run code in the app servers, so a stored value in neither format (corrupt,
+foreign, or planted) reads as no session, with one log line.
 """
 
 from __future__ import annotations
@@ -17,11 +21,13 @@ import base64
 import binascii
 import hashlib
 import json
-import pickle
+import logging
 import re
 from typing import Any
 
 from django.conf import settings
+
+logger = logging.getLogger("authsite.sessions")
 
 SHORT_NAMES = {
     "_auth_user_id": "u",
@@ -174,19 +180,24 @@ class CompactSessionCodec:
             positional = _positional_encode(value)
             if positional is not None:
                 return positional
-            try:
-                return json.dumps(session_encode(value), separators=(",", ":")).encode()
-            except (TypeError, ValueError):
-                pass
-        return pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+            # TypeError for a value JSON cannot hold: a bug in the code that put it
+            # in the session, as with Django's JSONSerializer.
+            return json.dumps(session_encode(value), separators=(",", ":")).encode()
+        raise TypeError(f"a session is a dict, not {type(value).__name__}")
 
     def loads(self, value: bytes) -> Any:
-        if value.startswith(POSITIONAL_MARK):
-            return _positional_decode(value)
-        if value.startswith(JSON_MARK):
-            try:
-                return session_decode(json.loads(value))
-            except (ValueError, KeyError, binascii.Error):
-                return None
-        # Written by this site's own server, never by a client.
-        return pickle.loads(value)  # noqa: S301
+        """The stored session, or None (no session) for bytes in neither format."""
+        try:
+            if value.startswith(POSITIONAL_MARK):
+                return _positional_decode(value)
+            if value.startswith(JSON_MARK):
+                decoded = json.loads(value)
+                if isinstance(decoded, dict):
+                    return session_decode(decoded)
+        except (ValueError, KeyError, TypeError, AttributeError, binascii.Error):
+            pass  # corrupt: logged below like any other undecodable value
+        logger.warning(
+            "session store value in no known format (%d bytes) read as no session",
+            len(value),
+        )
+        return None

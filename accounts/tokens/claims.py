@@ -37,6 +37,23 @@ _USER_ID = re.compile(r"[1-9][0-9]{0,17}")
 # Larger than any token we issue (about 1 kB with RS256); anything bigger is not ours
 # and is refused before it is parsed.
 MAX_TOKEN_LENGTH = 4096
+#: The time claims must be NumericDates (RFC 7519 section 2) that a datetime can hold:
+#: a string, a boolean or 1e20 is not a time, and must not reach datetime arithmetic.
+TIME_CLAIMS = ("exp", "nbf", "iat")
+LAST_NUMERIC_DATE = 253402300799  # 9999-12-31T23:59:59Z
+
+
+def time_claims_valid(payload: dict[str, Any]) -> bool:
+    """Whether every time claim present is a finite number from 1970 to 9999."""
+    for name in TIME_CLAIMS:
+        if name not in payload:
+            continue
+        value = payload[name]
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return False
+        if not 0 <= value <= LAST_NUMERIC_DATE:  # also False for NaN
+            return False
+    return True
 
 
 class KeyedTokenBackend(TokenBackend):
@@ -71,7 +88,7 @@ class KeyedTokenBackend(TokenBackend):
             key = self.keys.verifying_keys.get(kid) if isinstance(kid, str) else None
             if key is None:
                 raise TokenBackendError("Token is invalid")
-            return jwt.decode(
+            payload = jwt.decode(
                 token,
                 key,
                 algorithms=[self.algorithm],
@@ -82,8 +99,17 @@ class KeyedTokenBackend(TokenBackend):
             )
         except jwt.ExpiredSignatureError as exc:
             raise TokenBackendExpiredToken("Token is expired") from exc
-        except (jwt.InvalidTokenError, UnicodeDecodeError) as exc:
+        except (
+            jwt.InvalidTokenError,
+            UnicodeDecodeError,
+            # PyJWT compares time claims as it finds them; an absurd one may overflow.
+            OverflowError,
+            TypeError,
+        ) as exc:
             raise TokenBackendError("Token is invalid") from exc
+        if not time_claims_valid(payload):
+            raise TokenBackendError("Token is invalid")
+        return payload
 
 
 @cache

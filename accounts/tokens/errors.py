@@ -57,3 +57,11 @@ class RefreshTokenAlreadyUsed(TokenRejected):
     """A rotated refresh token presented again: another request won the rotation."""
 
     default_message = _("Token has already been used")
+
+
+class RefreshTokenReused(TokenRejected):
+    """A rotated refresh token presented again after the grace time: whoever holds
+    the chain may be a thief, so the whole sign-in was ended."""
+
+    code = "session_ended"
+    default_message = _("Token has already been used; the sign-in was ended")

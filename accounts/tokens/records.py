@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -32,6 +33,7 @@ from django.core.cache import caches
 from django_redis import get_redis_connection
 from django_redis.exceptions import ConnectionInterrupted
 
+from accounts.tokens import families
 from accounts.tokens.claims import user_id_from_claim
 from accounts.tokens.errors import (
     SignInEnded,
@@ -91,13 +93,13 @@ def record_key_pattern() -> str:
 
 
 def record_ttl(*, sign_ins: bool) -> int:
-    """How long a record lives unread; with sign-ins, as long as a sign-in may last."""
+    """How long a record lives unread: at least as long as the ended sign-ins it
+    holds must be remembered (a refresh token's lifetime); with sign-ins, as long as
+    a sign-in may last."""
+    ended = settings.JWT_REFRESH_TOKEN_LIFETIME + settings.JWT_LEEWAY
     if sign_ins:
-        return max(
-            settings.AUTHSITE_SESSION_ABSOLUTE_TIMEOUT,
-            settings.JWT_REFRESH_TOKEN_LIFETIME,
-        )
-    return SNAPSHOT_TTL_SECONDS
+        return max(settings.AUTHSITE_SESSION_ABSOLUTE_TIMEOUT, ended)
+    return max(SNAPSHOT_TTL_SECONDS, ended)
 
 
 def _client() -> Any:
@@ -147,6 +149,16 @@ def _user_from_snapshot(user_id: int, data: Mapping[str, str]) -> Any:
     user._token_snapshot = True
     user.valid_after = float(data["valid_after"])
     return user
+
+
+def snapshot_of_user(user: Any) -> dict[str, str]:
+    """The snapshot of ``user`` as this record keeps it (also kept next to sessions)."""
+    return _snapshot_from_user(user)
+
+
+def user_of_snapshot(user_id: int, data: Mapping[str, str]) -> Any:
+    """A partial, unsaveable copy of user ``user_id`` from ``data``."""
+    return _user_from_snapshot(user_id, data)
 
 
 def _load_user(user_id: int) -> AbstractBaseUser | None:
@@ -231,6 +243,7 @@ def token_sign_in(
         client = None
         logger.warning("token user cache unavailable, using the database: %s", exc)
     recorded = sign_ins_from_fields(data)
+    ended = families.family_ended(data, family=families.family_of(payload))
     if not data.keys() >= SNAPSHOT_KEYS:  # a miss, or a change left a tombstone
         data = snapshot_refill(
             client=client,
@@ -244,6 +257,8 @@ def token_sign_in(
     iat = payload.get("iat")
     if not isinstance(iat, int | float) or iat <= user.valid_after:
         raise TokenRevoked
+    if ended:
+        raise SignInEnded
     if sign_ins is None:
         return user, None
     # An access token names its sign-in in "sid"; a refresh token is the sign-in.
@@ -305,6 +320,20 @@ def sign_in_rotate(
     pipe.expire(key, record_ttl(sign_ins=True))
     pipe.execute()
     return data
+
+
+def family_end(*, user_id: int, family: str, sign_ins: bool) -> None:
+    """End every token of sign-in ``family`` from the next request on; forget the
+    ended families whose tokens have all expired."""
+    key = record_key(user_id)
+    client = _client()
+    stale = families.ended_expired(record_decode(client.hgetall(key)), now=time.time())
+    pipe = client.pipeline(transaction=True)
+    if stale:
+        pipe.hdel(key, *stale)
+    pipe.hset(key, mapping=families.ended_fields(family=family))
+    pipe.expire(key, record_ttl(sign_ins=sign_ins))
+    pipe.execute()
 
 
 def sign_ins_forget(*, user_id: int, sids: list[str]) -> None:

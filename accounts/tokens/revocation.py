@@ -15,13 +15,20 @@ from rest_framework_simplejwt.token_blacklist.models import (
 from accounts.tokens import records
 
 
-def refresh_token_revoke(*, jti: str, sign_ins: bool) -> None:
-    """Blacklist the outstanding refresh token ``jti``: its sign-in ends. Its access
-    tokens run out at their ``exp``, or at once when tokens are sessions
-    (``sign_ins``): the sign-in leaves the user's record too."""
+def refresh_token_revoke(
+    *, jti: str, sign_ins: bool, family: str | None = None
+) -> None:
+    """Blacklist the outstanding refresh token ``jti`` and end its sign-in: with
+    ``family``, every token of the sign-in is refused from the next request, under
+    every strategy. When tokens are sessions (``sign_ins``) the sign-in leaves the
+    user's record too, which alone refuses its access tokens."""
     for token in OutstandingToken.objects.filter(jti=jti):
         BlacklistedToken.objects.get_or_create(token=token)
-        if token.user_id is not None and sign_ins:
+        if token.user_id is None:
+            continue
+        if family:
+            records.family_end(user_id=token.user_id, family=family, sign_ins=sign_ins)
+        if sign_ins:
             records.sign_ins_forget(user_id=token.user_id, sids=[jti])
 
 

@@ -3,15 +3,14 @@
 import os
 
 from authsite.env import env_bool, env_int, env_list
-from authsite.settings.core import DEBUG
 from authsite.settings.security import AUTHSITE_TRUSTED_PROXY_COUNT
 
 # --- REST API and JSON Web Tokens --------------------------------------------------
 
 JWT_ALGORITHM = os.environ.get("JWT_ALGORITHM", "HS256").strip().upper()
+# With DEBUG on, HS256 and none given, start-up (authsite.start_up) fills it in from
+# VAR_DIR/jwt_signing_key, made once per checkout.
 JWT_SIGNING_KEY = os.environ.get("JWT_SIGNING_KEY", "")
-if not JWT_SIGNING_KEY and DEBUG:
-    JWT_SIGNING_KEY = "django-insecure-jwt-development-key-do-not-use-in-production"
 JWT_SIGNING_KEY_FILE = os.environ.get("JWT_SIGNING_KEY_FILE", "")
 JWT_VERIFYING_KEY_FILES = env_list("JWT_VERIFYING_KEY_FILES")
 JWT_ISSUER = os.environ.get("JWT_ISSUER", "authsite")
@@ -21,6 +20,10 @@ JWT_REFRESH_TOKEN_LIFETIME = env_int("JWT_REFRESH_TOKEN_LIFETIME", 14 * 24 * 360
 # Seconds of clock skew tolerated on exp, nbf and iat.
 JWT_LEEWAY = env_int("JWT_LEEWAY", 5)
 JWT_COOKIE = env_bool("JWT_COOKIE", False)
+# Seconds after a refresh token's rotation during which presenting it again is taken
+# for two tabs renewing at once (refused, nothing else); later, for a stolen token:
+# the whole sign-in ends (RFC 9700 section 4.14.2).
+AUTHSITE_REFRESH_REUSE_GRACE = env_int("AUTHSITE_REFRESH_REUSE_GRACE", 5)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["accounts.api.authentication.JWTAuthentication"],

@@ -17,13 +17,13 @@ VAR_DIR = Path(os.environ.get("AUTHSITE_VAR_DIR", BASE_DIR / "var"))
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
 
+# With DEBUG on and no DJANGO_SECRET_KEY, start-up (authsite.start_up) fills it in
+# from VAR_DIR/secret_key, made once per checkout; with DEBUG off a weak key stops it.
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY is required when DJANGO_DEBUG is off."
-        )
-    SECRET_KEY = "django-insecure-development-key-do-not-use-in-production"  # noqa: S105
+if not SECRET_KEY and not DEBUG:
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY is required when DJANGO_DEBUG is off."
+    )
 
 ALLOWED_HOSTS = env_list(
     "DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else ""
@@ -34,7 +34,20 @@ if not DEBUG and not ALLOWED_HOSTS:
     )
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
+# The site's own address, for links in emails: never the request's Host header, which
+# the client writes (any allowed host, any port).
+AUTHSITE_SITE_URL = os.environ.get(
+    "AUTHSITE_SITE_URL", "http://localhost:8000" if DEBUG else ""
+).rstrip("/")
+if not DEBUG and not AUTHSITE_SITE_URL:
+    raise ImproperlyConfigured(
+        "AUTHSITE_SITE_URL is required when DJANGO_DEBUG is off."
+    )
+
 INSTALLED_APPS = [
+    # The project itself, first: its ready() creates VAR_DIR and STATIC_ROOT and
+    # settles the keys (authsite.start_up) before another app's ready() reads them.
+    "authsite",
     "accounts",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -47,8 +60,6 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
-    # The project itself: creates VAR_DIR and STATIC_ROOT at start-up.
-    "authsite",
     # The scale-out lab's commands (scalelab, authbench). It adds no model, and its
     # middleware and URLs only on nodes started with AUTHSITE_NODE_NAME or
     # AUTHSITE_LAB_BENCH (authsite/settings/lab.py).
@@ -59,6 +70,7 @@ MIDDLEWARE = [
     "accounts.middleware.ContentSecurityPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "accounts.middleware.NoStoreMiddleware",
     "accounts.middleware.ServiceUnavailableMiddleware",
     "accounts.middleware.SessionMiddleware",
     # After the session, before CommonMiddleware (Django's documented place).

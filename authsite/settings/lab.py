@@ -28,6 +28,16 @@ if AUTHSITE_LAB_BENCH:
             if app not in INSTALLED_APPS
         ),
     ]
+# `authbench`'s page_ceiling node: the signed-in page with this user attached from
+# memory, after the session and timeout middleware (which see an anonymous request).
+AUTHSITE_LAB_CEILING_USER = os.environ.get("AUTHSITE_LAB_CEILING_USER", "")
+if AUTHSITE_LAB_CEILING_USER:
+    _after = MIDDLEWARE.index("accounts.middleware.SessionTimeoutMiddleware") + 1
+    MIDDLEWARE = [
+        *MIDDLEWARE[:_after],
+        "lab.middleware.CeilingUserMiddleware",
+        *MIDDLEWARE[_after:],
+    ]
 # `authbench`'s login_pbkdf2 node: Django's default hasher first, so that PBKDF2
 # hashes are checked as they are and not upgraded to Argon2id at the first sign-in.
 if os.environ.get("AUTHSITE_LAB_PASSWORD_HASHER") == "pbkdf2":

@@ -95,17 +95,19 @@ AUTHSITE_CONTENT_SECURITY_POLICY = (
 
 # --- Sign-in lockout --------------------------------------------------------------
 
-# django-axes: failed sign-ins (form, API, admin) counted per (username, address) in
-# Redis; a pair that fails AXES_FAILURE_LIMIT times is locked for the cool-off.
+# django-axes: failed sign-ins (form, API, admin) counted in Redis per account (its
+# username and email together; an unknown name by itself) and per (account, address,
+# IPv6 by its /64); either that fails AXES_FAILURE_LIMIT times is locked for the
+# cool-off. Per account: rotating addresses does not multiply the guesses.
 AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
 AXES_CACHE = "default"
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"]]
 AXES_FAILURE_LIMIT = env_int("AUTHSITE_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(seconds=env_int("AUTHSITE_LOGIN_COOLOFF", 15 * 60))
 # The lock runs out a fixed time after it started: more tries do not extend it.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip.client_bucket"
 AXES_USERNAME_CALLABLE = "accounts.security.lockout.lockout_username"
 # The 429 page in the site's layout; JSON under /api/, the form on the sign-in page.
 AXES_LOCKOUT_CALLABLE = "accounts.error_pages.lockout_page"
@@ -118,3 +120,22 @@ AXES_ENABLE_ADMIN = False
 # empty for no limit), counted in Redis: the form tells when an address is taken, and
 # this keeps that from being asked at speed. Redis down: the form answers 503.
 AUTHSITE_SIGNUP_FORM_RATE = os.environ.get("AUTHSITE_THROTTLE_SIGNUP_FORM", "20/hour")
+
+# --- Sign-in and password reset throttles -----------------------------------------
+# POSTs to the HTML and admin sign-in forms allowed per client address: the lockout
+# counts per account, this counts one address trying many accounts.
+AUTHSITE_LOGIN_FORM_RATE = os.environ.get("AUTHSITE_THROTTLE_LOGIN_FORM", "30/minute")
+# Password reset requests per client address, and per target address (each request
+# for an address with an account sends it a mail). Past either the answer is the same
+# "mail sent" page, and no mail goes.
+AUTHSITE_PASSWORD_RESET_RATE = os.environ.get(
+    "AUTHSITE_THROTTLE_PASSWORD_RESET", "10/hour"
+)
+AUTHSITE_PASSWORD_RESET_ADDRESS_RATE = os.environ.get(
+    "AUTHSITE_THROTTLE_PASSWORD_RESET_ADDRESS", "3/hour"
+)
+
+# --- Retention -------------------------------------------------------------------
+# Days a sign-in event (the activity list, the admin's log) is kept; `manage.py
+# cleanup` removes older ones.
+AUTHSITE_SIGN_IN_EVENT_RETENTION_DAYS = env_int("AUTHSITE_SIGN_IN_EVENT_RETENTION", 365)

@@ -53,6 +53,7 @@ def base_env(*, database_url: str, var_dir: Path) -> dict[str, str]:
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(48),
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        AUTHSITE_SITE_URL="http://127.0.0.1",
         # Plain HTTP on loopback: no redirect to HTTPS.
         DJANGO_SECURE_SSL_REDIRECT="0",
         DATABASE_URL=database_url,
@@ -64,6 +65,7 @@ def base_env(*, database_url: str, var_dir: Path) -> dict[str, str]:
         # the lab itself, not a crowd of real clients.
         AUTHSITE_THROTTLE_TOKEN="1000000/minute",  # noqa: S106 - a rate
         AUTHSITE_THROTTLE_REFRESH="1000000/minute",
+        AUTHSITE_THROTTLE_LOGIN_FORM="1000000/minute",
         PYTHONDONTWRITEBYTECODE="1",
     )
     return env
@@ -145,6 +147,7 @@ def cluster_start(
     extra_node_env: dict[str, str] | None = None,
     with_balancer: bool = True,
     shards: int = lab.SHARDS_DEFAULT,
+    workers: int = 1,
 ) -> Cluster:
     """Start stores, ``nodes`` gunicorn nodes and (unless told not to) nginx.
 
@@ -198,7 +201,9 @@ def cluster_start(
         started[name] = (
             port,
             processes.spawn(
-                name=name, command=gunicorn_command(port=port), env=node_env
+                name=name,
+                command=gunicorn_command(port=port, workers=workers),
+                env=node_env,
             ),
         )
     for name, (port, process) in started.items():
@@ -307,12 +312,12 @@ def sessionstats_run(*, processes: Processes, cluster: Cluster) -> dict[str, str
     return figures
 
 
-def gunicorn_command(*, port: int) -> list[str]:
-    # One sync worker per node: a node is one process, like the simplest deployment,
-    # so per-process ("local") sessions are per node.
+def gunicorn_command(*, port: int, workers: int = 1) -> list[str]:
+    # One sync worker per node by default: a node is one process, like the simplest
+    # deployment, so per-process ("local") sessions are per node.
     return [
         sys.executable, "-m", "gunicorn", "authsite.wsgi:application",
-        "--bind", f"127.0.0.1:{port}", "--workers", "1", "--worker-class", "sync",
+        "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--worker-class", "sync",
         "--timeout", "60", "--graceful-timeout", "2", "--no-control-socket",
     ]  # fmt: skip
 

@@ -126,3 +126,19 @@ def test_password_reset_link_expires_after_an_hour(client, user):
     response = client.get(f"/accounts/password/reset/{uid}/{token}/", follow=True)
 
     assert "This link no longer works" in response.text
+
+
+def test_the_reset_link_comes_from_the_site_url_never_the_request_host(
+    client, user, settings
+):
+    settings.AUTHSITE_SITE_URL = "https://auth.example.com"
+
+    client.post(
+        "/accounts/password/reset/",
+        {"email": "alice@example.com"},
+        HTTP_HOST="127.0.0.1:9999",
+    )
+
+    body = mail.outbox[0].body
+    assert "https://auth.example.com/accounts/password/reset/" in body
+    assert "127.0.0.1" not in body

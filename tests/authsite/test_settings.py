@@ -15,6 +15,7 @@ PRODUCTION_ENV = {
     "DJANGO_DEBUG": "0",
     "DJANGO_SECRET_KEY": PRODUCTION_SECRET_KEY,
     "DJANGO_ALLOWED_HOSTS": "localhost",
+    "AUTHSITE_SITE_URL": "https://auth.example.com",
     "JWT_SIGNING_KEY": PRODUCTION_JWT_SIGNING_KEY,
 }
 
@@ -110,3 +111,65 @@ def test_start_up_creates_the_var_and_static_folders(tmp_path):
 
     assert result.returncode == 0, result.stderr
     assert (var_dir / "static").is_dir()
+
+
+def start_wsgi(**env):
+    """Load the site as gunicorn does (the WSGI application), with ``env``."""
+    return fresh_process(
+        "-c",
+        "from django.core.wsgi import get_wsgi_application; "
+        "get_wsgi_application(); print('started')",
+        **{**PRODUCTION_ENV, "DJANGO_SETTINGS_MODULE": "authsite.settings", **env},
+    )
+
+
+def test_production_keys_let_the_site_start():
+    result = start_wsgi()
+
+    assert result.returncode == 0, result.stderr
+    assert "started" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("env", "line"),
+    [
+        ({"JWT_SIGNING_KEY": "abc"}, "JWT_SIGNING_KEY is 3 bytes"),
+        ({"JWT_SIGNING_KEY": ""}, "JWT_SIGNING_KEY is required"),
+        ({"DJANGO_SECRET_KEY": "s" * 60}, "DJANGO_SECRET_KEY is too weak"),
+        (
+            {"DJANGO_SECRET_KEY": "django-insecure-" + PRODUCTION_SECRET_KEY},
+            "DJANGO_SECRET_KEY is too weak",
+        ),
+        ({"AUTHSITE_SITE_URL": ""}, "AUTHSITE_SITE_URL is required"),
+    ],
+    ids=["short-jwt-key", "no-jwt-key", "few-characters", "insecure-prefix", "no-url"],
+)
+def test_a_weak_or_missing_key_stops_the_server_at_start_up(env, line):
+    result = start_wsgi(**env)
+
+    assert result.returncode != 0
+    assert "started" not in result.stdout
+    assert line in result.stderr.strip().splitlines()[-1]
+
+
+def test_debug_makes_its_keys_once_per_checkout_readable_by_the_owner_only(tmp_path):
+    show = (
+        "from django.conf import settings as s; print(s.SECRET_KEY, s.JWT_SIGNING_KEY)"
+    )
+    env = {"DJANGO_DEBUG": "1", "DJANGO_SECRET_KEY": "", "JWT_SIGNING_KEY": ""}
+
+    first = fresh_process(
+        "manage.py", "shell", "-c", show, AUTHSITE_VAR_DIR=str(tmp_path), **env
+    )
+    second = fresh_process(
+        "manage.py", "shell", "-c", show, AUTHSITE_VAR_DIR=str(tmp_path), **env
+    )
+
+    assert first.returncode == 0, first.stderr
+    secret_key, jwt_key = first.stdout.split()[-2:]
+    assert first.stdout.split()[-2:] == second.stdout.split()[-2:]
+    assert len(secret_key) >= 50
+    assert len(jwt_key) >= 32
+    assert "insecure" not in secret_key + jwt_key
+    for name in ("secret_key", "jwt_signing_key"):
+        assert (tmp_path / name).stat().st_mode & 0o777 == 0o600

@@ -51,6 +51,7 @@ def site_env(
         env.update(
             DJANGO_SECRET_KEY=PRODUCTION_SECRET_KEY,
             DJANGO_ALLOWED_HOSTS="127.0.0.1",
+            AUTHSITE_SITE_URL="https://auth.example.com",
             JWT_SIGNING_KEY=PRODUCTION_JWT_SIGNING_KEY,
         )
     env.update(extra)

@@ -8,9 +8,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from lab.runner.bench import BenchOptions, authbench_run, bench_text, cases_define
+from lab.runner.bench import BenchOptions, authbench_run, cases_define
 from lab.runner.database import database_ready
 from lab.runner.processes import LabError
+from lab.runner.targets import bench_text
 
 
 class Command(BaseCommand):
@@ -26,7 +27,18 @@ class Command(BaseCommand):
             "--seconds", type=float, default=2.0, help="seconds per case per round"
         )
         parser.add_argument(
-            "--concurrency", type=int, default=4, help="requests in flight"
+            "--concurrency",
+            "--connections",
+            dest="concurrency",
+            type=int,
+            default=4,
+            help="requests in flight (connections)",
+        )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=1,
+            help="gunicorn workers per node (the p99 target needs 4, with 64 connections)",
         )
         parser.add_argument("--cases", help=f"comma-separated subset of: {names}")
         parser.add_argument(
@@ -54,9 +66,10 @@ class Command(BaseCommand):
             options["rounds"] < 1
             or options["seconds"] <= 0
             or options["concurrency"] < 1
+            or options["workers"] < 1
         ):
             raise CommandError(
-                "--rounds, --seconds and --concurrency must be positive."
+                "--rounds, --seconds, --concurrency and --workers must be positive."
             )
         out = Path(options["out"] or tempfile.mkdtemp(prefix="authsite-authbench-"))
         progress = None if options["quiet"] else sys.stderr
@@ -70,6 +83,7 @@ class Command(BaseCommand):
                         concurrency=options["concurrency"],
                         only=only,
                         generator=options["generator"],
+                        workers=options["workers"],
                     ),
                     out=out,
                     database_url=database.url,

@@ -100,3 +100,15 @@ def test_a_100_kb_token_is_refused(forge, claims, refused):
 
     assert len(token) > 100_000
     refused(token)
+
+
+@pytest.mark.parametrize("claim", ["exp", "nbf", "iat"])
+@pytest.mark.parametrize(
+    "value",
+    ["soon", 1e20, -1e20, [1], True, None, {"t": 1}],
+    ids=["text", "huge", "huge-negative", "list", "bool", "null", "object"],
+)
+def test_a_time_claim_that_is_not_a_number_in_range_is_refused(
+    forge, claims, refused, claim, value
+):
+    refused(forge(claims(**{claim: value})))

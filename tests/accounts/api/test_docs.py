@@ -48,6 +48,11 @@ def test_swagger_ui_loads_its_assets_from_this_site(client):
         ("post", "/api/auth/token/", {"200", "400", "401", "413", "415", "429", "503"}),
         ("post", "/api/auth/register/", {"201", "400", "413", "415", "429", "503"}),
         ("get", "/api/health/", {"200", "503"}),
+        (
+            "post",
+            "/api/me/password/",
+            {"200", "400", "401", "403", "413", "415", "429", "503"},
+        ),
     ],
 )
 def test_schema_documents_the_error_answers(client, method, path, statuses):

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from accounts.tokens import keys
 from accounts.tokens.checks import check_jwt_keys
 from accounts.tokens.claims import RefreshToken
-from tests.helpers.live_site import manage_check
+from tests.helpers.live_site import PRODUCTION_SECRET_KEY, manage_check
 
 pytestmark = pytest.mark.django_db
 
@@ -169,10 +169,11 @@ def test_check_refuses_an_rsa_key_for_es256(settings, rs256):
 def test_manage_check_fails_with_a_short_key_in_production():
     result = manage_check(
         DJANGO_DEBUG="0",
-        DJANGO_SECRET_KEY="s" * 60,
+        DJANGO_SECRET_KEY=PRODUCTION_SECRET_KEY,
         DJANGO_ALLOWED_HOSTS="auth.example.com",
+        AUTHSITE_SITE_URL="https://auth.example.com",
         JWT_SIGNING_KEY="too-short",
     )
 
     assert result.returncode != 0
-    assert "authsite.E012" in result.stderr
+    assert "JWT_SIGNING_KEY is 9 bytes; HS256 needs at least 32." in result.stderr

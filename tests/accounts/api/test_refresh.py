@@ -65,3 +65,45 @@ def test_refresh_without_a_token_is_400(api_client):
 
     assert response.status_code == 400
     assert "refresh" in response.json()
+
+
+def test_reuse_after_the_grace_time_ends_the_whole_sign_in(
+    api_client, strategy, user, obtain, bearer, settings
+):
+    settings.AUTHSITE_REFRESH_REUSE_GRACE = 0
+    stolen = obtain().json()
+    successor = refresh(api_client, stolen["refresh"]).json()
+
+    reuse = refresh(api_client, stolen["refresh"])
+
+    assert reuse.status_code == 401
+    assert reuse.json()["code"] == "session_ended"
+    assert refresh(api_client, successor["refresh"]).status_code == 401
+    assert api_client.get("/api/me/", **bearer(successor["access"])).status_code == 401
+
+
+def test_reuse_ends_only_its_own_sign_in(api_client, user, obtain, bearer, settings):
+    settings.AUTHSITE_REFRESH_REUSE_GRACE = 0
+    stolen = obtain().json()
+    other = obtain().json()
+    refresh(api_client, stolen["refresh"])
+
+    refresh(api_client, stolen["refresh"])
+
+    assert api_client.get("/api/me/", **bearer(other["access"])).status_code == 200
+    assert refresh(api_client, other["refresh"]).status_code == 200
+
+
+def test_reuse_within_the_grace_time_is_refused_and_ends_nothing(
+    api_client, user, tokens, bearer, settings
+):
+    # Two tabs renewing at once: the loser's answer must not sign the winner out.
+    settings.AUTHSITE_REFRESH_REUSE_GRACE = 3600
+    successor = refresh(api_client, tokens["refresh"]).json()
+
+    reuse = refresh(api_client, tokens["refresh"])
+
+    assert reuse.status_code == 401
+    assert reuse.json()["code"] == "token_not_valid"
+    assert api_client.get("/api/me/", **bearer(successor["access"])).status_code == 200
+    assert refresh(api_client, successor["refresh"]).status_code == 200

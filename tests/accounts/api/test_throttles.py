@@ -67,3 +67,23 @@ def test_refresh_is_throttled(api_client, tokens, rates):
 
     assert first.status_code == 200
     assert second.status_code == 429
+
+
+def test_an_ipv4_mapped_address_shares_the_ipv4_throttle(user, obtain, rates):
+    rates("token", "2/minute")
+    obtain("alice", PASSWORD, REMOTE_ADDR="192.0.2.50")
+    obtain("alice", PASSWORD, REMOTE_ADDR="192.0.2.50")
+
+    response = obtain("alice", PASSWORD, REMOTE_ADDR="::ffff:192.0.2.50")
+
+    assert response.status_code == 429
+
+
+def test_addresses_of_one_ipv6_64_share_a_throttle(user, obtain, rates):
+    rates("token", "2/minute")
+    obtain("alice", PASSWORD, REMOTE_ADDR="2001:db8:7:7::1")
+    obtain("alice", PASSWORD, REMOTE_ADDR="2001:db8:7:7::2")
+
+    response = obtain("alice", PASSWORD, REMOTE_ADDR="2001:db8:7:7::3")
+
+    assert response.status_code == 429

@@ -115,3 +115,28 @@ def test_logout_works_with_an_expired_access_token_sent_along(api_client, tokens
 
     assert response.status_code == 204
     assert BlacklistedToken.objects.count() == 1
+
+
+def test_logout_refuses_that_sign_ins_access_token_at_once(
+    api_client, strategy, user, obtain, bearer
+):
+    tokens = obtain().json()
+    other = obtain().json()
+
+    api_client.post("/api/auth/logout/", {"refresh": tokens["refresh"]}, format="json")
+
+    assert api_client.get("/api/me/", **bearer(tokens["access"])).status_code == 401
+    assert api_client.get("/api/me/", **bearer(other["access"])).status_code == 200
+
+
+def test_logout_refuses_the_access_tokens_of_earlier_rotations_too(
+    api_client, user, tokens, bearer
+):
+    renewed = api_client.post(
+        "/api/auth/token/refresh/", {"refresh": tokens["refresh"]}, format="json"
+    ).json()
+
+    api_client.post("/api/auth/logout/", {"refresh": renewed["refresh"]}, format="json")
+
+    assert api_client.get("/api/me/", **bearer(tokens["access"])).status_code == 401
+    assert api_client.get("/api/me/", **bearer(renewed["access"])).status_code == 401

@@ -1,7 +1,7 @@
 import pytest
 from django.test import RequestFactory
 
-from accounts.security.client_ip import client_ip
+from accounts.security.client_ip import client_bucket, client_ip
 
 
 def request_from(remote="10.0.0.2", forwarded=None):
@@ -49,3 +49,17 @@ def test_ipv6_is_normalised(settings):
     settings.AUTHSITE_TRUSTED_PROXY_COUNT = 1
 
     assert client_ip(request_from(forwarded="2001:DB8::0001")) == "2001:db8::1"
+
+
+@pytest.mark.parametrize(
+    ("address", "bucket"),
+    [
+        ("192.0.2.7", "192.0.2.7"),
+        ("::ffff:192.0.2.7", "192.0.2.7"),
+        ("2001:db8:1:2:aaaa::1", "2001:db8:1:2::/64"),
+        ("2001:db8:1:2:ffff:ffff:ffff:ffff", "2001:db8:1:2::/64"),
+        ("2001:db8:1:3::1", "2001:db8:1:3::/64"),
+    ],
+)
+def test_counters_see_ipv6_by_its_64_and_mapped_ipv4_as_ipv4(address, bucket):
+    assert client_bucket(request_from(remote=address)) == bucket

@@ -1,5 +1,5 @@
 """The ``cached_db`` strategy's engine: Django's cached_db on ``UserSession``, without
-hiding cache outages.
+hiding cache outages, and with the user's snapshot next to each session in the cache.
 
 Django's version treats any cache error on read as a miss and only logs a failed cache
 write, so a revoked session could be served from a stale cache entry after an outage.
@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.sessions.backends.cached_db import SessionStore as CachedDBStore
 from django.contrib.sessions.backends.db import SessionStore as DBStore
 
-from accounts.sessions.errors import STORE_ERRORS
+from accounts.sessions.cache import UserSnapshotMixin
 from accounts.sessions.models import UserSession
 from accounts.sessions.strategies.database.db import UserSessionMixin
 
 
-class SessionStore(UserSessionMixin, CachedDBStore):
+class SessionStore(UserSnapshotMixin, UserSessionMixin, CachedDBStore):
     # Django's private attributes, which its type stubs leave out.
     _cache: Any
     if TYPE_CHECKING:
@@ -29,13 +29,8 @@ class SessionStore(UserSessionMixin, CachedDBStore):
         def _get_session_from_db(self) -> UserSession | None: ...
 
     def load(self) -> dict[str, Any]:
-        try:
-            data = self._cache.get(self.cache_key)
-        except STORE_ERRORS:
-            raise
-        except Exception:
-            # As Django: a key the cache refuses resets the session.
-            data = None
+        # With the user's snapshot: a warm page then reads no database row at all.
+        data = self.load_with_snapshot(self.cache_key)
         if data is not None:
             return data
         row = self._get_session_from_db()

@@ -26,6 +26,7 @@ from typing import Any
 
 from django.conf import settings
 
+from accounts.sessions.cache import SNAPSHOT_GONE, SNAPSHOT_GONE_SECONDS
 from accounts.sessions.strategies.redis.engine import SessionStore as RedisSessionStore
 from accounts.sessions.strategies.redis.replica import ReplicaReadClient
 
@@ -61,6 +62,19 @@ class SessionStore(RedisSessionStore):
         if role is not None and acknowledged < client.replica_count:
             client.write_unreplicated(key, int(role[1]))
         return replies
+
+    @classmethod
+    def user_snapshots_forget(cls, session_keys: list[str]) -> None:
+        # Waits for the replicas like a session write: the next request may read one.
+        # One pipeline per key, so that each is read from the primary until replicated
+        # (a user has a handful of sessions, and this runs only when the user changes).
+        store = cls()
+        client = store._cache.client
+        for key in session_keys:
+            name = client.make_key(cls.snapshot_key_of(key))
+            pipe = store._pipeline()
+            pipe.set(name, client.encode(SNAPSHOT_GONE), ex=SNAPSHOT_GONE_SECONDS)
+            store._replicas_wait(pipe, str(name))
 
     def store_write(self, data: dict[str, Any], *, ttl: int, only_new: bool) -> bool:
         client = self._cache.client

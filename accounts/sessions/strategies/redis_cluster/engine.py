@@ -17,6 +17,8 @@ from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.base import CreateError, UpdateError
 
 from accounts.sessions import metadata, timeouts
+from accounts.sessions.cache import SNAPSHOT_PREFIX
+from accounts.sessions.errors import STORE_ERRORS
 from accounts.sessions.strategies.redis.engine import SessionStore as RedisSessionStore
 from accounts.sessions.strategies.redis_cluster.keys import (
     SESSION_PREFIX,
@@ -42,6 +44,22 @@ class SessionStore(RedisSessionStore):
     @property
     def cache_key(self) -> str:
         return session_name(self._get_or_create_session_key())
+
+    @classmethod
+    def snapshot_key_of(cls, session_key: str) -> str:
+        # Braced as the session's own key: both come back in one MGET from one slot.
+        return SNAPSHOT_PREFIX + session_name(session_key)[len(SESSION_PREFIX) :]
+
+    def load_with_snapshot(self, cache_key: str) -> Any:
+        try:
+            return super().load_with_snapshot(cache_key)
+        except STORE_ERRORS:
+            # While its slot migrates, a two-key read whose keys are not all on one
+            # side answers TRYAGAIN until the migration ends (a session whose snapshot
+            # is not cached yet): read the session alone, which follows ASK. A cluster
+            # that is down fails here too, and the page answers 503.
+            self.user_snapshot = None
+            return self._cache.get(cache_key)
 
     def _user_id(self) -> Any:
         data = getattr(self, "_session_cache", None) or {}

@@ -105,13 +105,13 @@ def test_replica_linked_serves_the_reads_of_signed_in_pages(replicated):
     replicated.replica_start()
     alice = alice_signed_in()
     users_browse(alice)
-    replica_reads = replicated.commands(replicated.replica, "get")
-    primary_reads = replicated.commands(replicated.primary, "get")
+    replica_reads = replicated.commands(replicated.replica, "mget")
+    primary_reads = replicated.commands(replicated.primary, "mget")
 
     assert signed_in_as(alice[0]) == "alice"
 
-    assert replicated.commands(replicated.replica, "get") > replica_reads
-    assert replicated.commands(replicated.primary, "get") == primary_reads
+    assert replicated.commands(replicated.replica, "mget") > replica_reads
+    assert replicated.commands(replicated.primary, "mget") == primary_reads
 
 
 def test_replica_down_users_browse_signed_in(replicated):
