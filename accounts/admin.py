@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -26,7 +27,11 @@ class UserCreationForm(AdminUserCreationForm):
 
 
 def _when(value) -> str:
-    return value.strftime("%Y-%m-%d %H:%M UTC") if value else "-"
+    # In the staff member's time zone (UTC until known), named.
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M %Z") if value else "-"
+
+
+DJANGO_USER_FIELDSETS = tuple(DjangoUserAdmin.fieldsets or ())
 
 
 @admin.register(User)
@@ -47,12 +52,18 @@ class UserAdmin(DjangoUserAdmin):
             },
         ),
     )
+    # Live sessions right under the sign-in name: what staff come to this page for
+    # when an account is misused, not at the foot of a long form.
     fieldsets = (
-        # django-stubs types UserAdmin.fieldsets as possibly None; Django sets it.
-        *DjangoUserAdmin.fieldsets,  # type: ignore[misc]
-        (_("Preferences"), {"fields": ("language", "theme")}),
+        DJANGO_USER_FIELDSETS[0],
         (_("Live sessions"), {"fields": ("live_sessions",)}),
+        *DJANGO_USER_FIELDSETS[1:],
+        (_("Preferences"), {"fields": ("language", "theme", "time_zone")}),
     )
+
+    class Media:
+        css = {"all": ("accounts/admin.css",)}
+
     readonly_fields = ("live_sessions",)
     list_display = (
         "username",
@@ -93,13 +104,20 @@ class UserAdmin(DjangoUserAdmin):
         revoke_url = reverse("admin:accounts_user_session_revoke", args=[obj.pk])
         rows = format_html_join(
             "",
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            '<tr><td data-label="{}">{}</td><td data-label="{}">{}</td>'
+            '<td data-label="{}">{}</td><td data-label="{}">{}</td>'
+            '<td data-label="{}">{}</td><td>{}</td></tr>',
             (
                 (
+                    _("Device"),
                     e.device or _("unknown device"),
+                    _("IP address"),
                     e.ip,
+                    _("Signed in"),
                     _when(e.created),
+                    _("Last seen"),
                     _when(e.last_seen),
+                    _("Expires"),
                     _when(e.expires),
                     format_html(
                         '<button type="submit" class="button" formaction="{}" '
@@ -113,8 +131,8 @@ class UserAdmin(DjangoUserAdmin):
             ),
         )
         return format_html(
-            "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th>"
-            "<th>{}</th><th></th></tr></thead><tbody>{}</tbody></table>",
+            '<table class="stacked"><thead><tr><th>{}</th><th>{}</th><th>{}</th>'
+            "<th>{}</th><th>{}</th><th></th></tr></thead><tbody>{}</tbody></table>",
             _("Device"),
             _("IP address"),
             _("Signed in"),
@@ -174,6 +192,11 @@ class AuthEventAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    # An audit log: nobody edits or deletes its rows here, superusers included (this
+    # also takes "Delete selected" off the list).
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts import services
+from accounts.models import time_zone_names
 from accounts.security import lockout
 from accounts.security.current_password import (
     CurrentPasswordLocked,
@@ -89,6 +90,11 @@ class NewPasswordErrorsMixin:
 class SignupForm(NewPasswordErrorsMixin, EmailUniqueMixin, auth_forms.UserCreationForm):
     email = forms.EmailField(label=_("Email"), max_length=254)
     remember_me = forms.BooleanField(label=_("Keep me signed in"), required=False)
+    time_zone = forms.CharField(
+        required=False,
+        max_length=64,
+        widget=forms.HiddenInput(attrs={"data-time-zone": ""}),
+    )
 
     # django-stubs does not declare UserCreationForm.Meta.
     class Meta(auth_forms.UserCreationForm.Meta):  # type: ignore[name-defined]
@@ -109,6 +115,12 @@ class LoginForm(auth_forms.AuthenticationForm):
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
     )
     remember_me = forms.BooleanField(label=_("Keep me signed in"), required=False)
+    # Filled by the site's script from the browser (Intl); empty without script.
+    time_zone = forms.CharField(
+        required=False,
+        max_length=64,
+        widget=forms.HiddenInput(attrs={"data-time-zone": ""}),
+    )
 
     error_messages = {
         **auth_forms.AuthenticationForm.error_messages,
@@ -142,6 +154,10 @@ class LoginForm(auth_forms.AuthenticationForm):
         return super().get_invalid_login_error()
 
 
+def _time_zone_choices() -> list[tuple[str, "StrOrPromise"]]:
+    return [("", _("Not set (UTC)")), *((name, name) for name in time_zone_names())]
+
+
 class ProfileForm(EmailUniqueMixin, forms.ModelForm):
     """Names and email; a new email address needs the current password.
 
@@ -157,9 +173,16 @@ class ProfileForm(EmailUniqueMixin, forms.ModelForm):
         help_text=_("Needed only to change your email address."),
     )
 
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        choices=_time_zone_choices,
+        required=False,
+        help_text=_("Times on this site are shown in this zone."),
+    )
+
     class Meta:
         model = User
-        fields = ("first_name", "last_name", "email")
+        fields = ("first_name", "last_name", "email", "time_zone")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -13,8 +13,9 @@ from django.utils.functional import SimpleLazyObject
 from accounts.models import AuthEvent
 from accounts.receivers import END_KIND_ATTRIBUTE
 from accounts.selectors import session_user, user_for_update
-from accounts.sessions import timeouts
-from accounts.sessions.index import index_touch
+from accounts.sessions import end_reasons, timeouts
+from accounts.sessions.index import index_key_of, index_touch, session_index_key
+from accounts.sessions.registry import strategy_active
 from accounts.unavailable import SERVICE_ERRORS, service_unavailable_response
 
 
@@ -94,13 +95,47 @@ class SessionMiddleware(DjangoSessionMiddleware):
 
     def process_response(self, request, response):
         try:
+            # A 503 means the store already failed on this request: asking it again
+            # would fail again and log the outage twice.
+            keep_cookie = (
+                response.status_code != 503 and session_end_reason(request) is not None
+            )
             response = super().process_response(request, response)
+            name = settings.SESSION_COOKIE_NAME
+            if keep_cookie and name in response.cookies:
+                # Django deletes the cookie of an empty session; this one names the
+                # ended session whose reason the sign-in page shows, so it stays
+                # until that reason runs out of the store.
+                del response.cookies[name]
             finish = getattr(getattr(request, "session", None), "response_finish", None)
             if finish is not None:
                 finish(response)
             return response
         except SERVICE_ERRORS as exc:
             return service_unavailable_response(request, exc)
+
+
+END_REASON_ATTRIBUTE = "authsite_session_end_reason"
+
+
+def session_end_reason(request) -> str | None:
+    """Why the server ended the session this request's cookie names; None when it did
+    not, or when the request is signed in. Looked up once per request."""
+    if hasattr(request, END_REASON_ATTRIBUTE):
+        return getattr(request, END_REASON_ATTRIBUTE)
+    reason = None
+    cookie = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    session = getattr(request, "session", None)
+    # A signed cookie is its own session: keeping it would keep its data.
+    if (
+        cookie
+        and session is not None
+        and strategy_active().server_side
+        and session.get("_auth_user_id") is None
+    ):
+        reason = end_reasons.reason_of(session_key=index_key_of(cookie) or cookie)
+    setattr(request, END_REASON_ATTRIBUTE, reason)
+    return reason
 
 
 class SessionUserMiddleware:
@@ -167,7 +202,12 @@ class SessionTimeoutMiddleware:
 
     def session_check(self, request) -> None:
         now = int(time.time())
-        if timeouts.session_expired(request.session, now=now):
+        timeout = timeouts.session_timeout(request.session, now=now)
+        if timeout is not None:
+            # Kept under the key the browser still sends, for the sign-in page.
+            end_reasons.reason_keep(
+                session_key=session_index_key(request.session) or "", reason=timeout
+            )
             setattr(request, END_KIND_ATTRIBUTE, AuthEvent.Kind.EXPIRED)
             logout(request)
         elif (

@@ -1,8 +1,10 @@
+import zoneinfo
 from typing import Any, ClassVar, Self
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -23,6 +25,16 @@ class UsernameValidator(UnicodeUsernameValidator):
         "Enter a valid username. This value may contain only letters, numbers, and "
         "./+/-/_ characters."
     )
+
+
+def time_zone_names() -> list[str]:
+    """Every IANA time zone name this machine knows, sorted."""
+    return sorted(zoneinfo.available_timezones())
+
+
+def time_zone_validate(value: str) -> None:
+    if value and value not in zoneinfo.available_timezones():
+        raise ValidationError(_("Choose a time zone from the list."), code="time_zone")
 
 
 class Theme(models.TextChoices):
@@ -73,6 +85,11 @@ class User(AbstractUser):
     )
     theme = models.CharField(
         _("theme"), max_length=5, blank=True, choices=Theme.choices
+    )
+    # An IANA name ("Asia/Seoul"), from the browser at sign-in or from the profile;
+    # empty until known, and times are shown in UTC then.
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, blank=True, validators=[time_zone_validate]
     )
 
     objects: ClassVar[UserManager[Self]] = AccountUserManager()
@@ -145,6 +162,8 @@ class AuthEvent(models.Model):
         PASSWORD_RESET = "password_reset", _("password reset; all sessions ended")
         LIMIT = "limit", _("session ended: too many sessions")
         ADMIN_REVOKE = "admin_revoke", _("session ended by an administrator")
+        LOGIN_FAILED = "login_failed", _("failed sign-in attempt")
+        LOCKED_OUT = "locked_out", _("sign-in refused: too many failed attempts")
 
     user = models.ForeignKey(
         User,

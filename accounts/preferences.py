@@ -1,15 +1,16 @@
-"""A person's language and theme: kept on the account when signed in, in cookies else.
+"""A person's language, theme and time zone: kept on the account when signed in, in cookies else.
 
 A signed-in user's stored choice wins over the cookie and the browser's
 Accept-Language, on every device they sign in on; the device then keeps it in its
 cookie, so that the pages stay in that language and theme after signing out.
 """
 
+import zoneinfo
 from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from accounts.models import Theme
 
@@ -52,8 +53,22 @@ def theme_cookie_set(response: HttpResponse, theme: str) -> None:
     )
 
 
+def time_zone_activate(name: str) -> None:
+    """Show times in the zone ``name`` for this request; UTC when empty or unknown.
+
+    Always set, never left from a previous request that the same thread served.
+    """
+    if not name:
+        timezone.deactivate()
+        return
+    try:
+        timezone.activate(zoneinfo.ZoneInfo(name))
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        timezone.deactivate()
+
+
 class PreferencesMiddleware:
-    """Apply the signed-in user's language and set ``request.theme`` for the pages.
+    """Apply the signed-in user's language and time zone and set ``request.theme``.
 
     Placed after the session timeout check, so that a session store that is down has
     already answered 503 before ``request.user`` is read here.
@@ -73,6 +88,9 @@ class PreferencesMiddleware:
             if language:
                 translation.activate(language)
                 request.LANGUAGE_CODE = translation.get_language()
+        time_zone_activate(
+            getattr(user, "time_zone", "") if user.is_authenticated else ""
+        )
         request.theme = theme  # type: ignore[attr-defined]
         response = self.get_response(request)
         self.device_remember(request, response)

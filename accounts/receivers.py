@@ -3,13 +3,19 @@ record kept true when a user changes."""
 
 from typing import Any
 
-from django.contrib.auth.signals import user_logged_in, user_logged_out
+from axes.signals import user_locked_out
+from django.contrib.auth.signals import (
+    user_logged_in,
+    user_logged_out,
+    user_login_failed,
+)
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpRequest
 
 from accounts import services
 from accounts.models import AuthEvent, User
+from accounts.security import lockout
 from accounts.signals import session_ended, session_started, users_updated
 
 # Set on a request by code that signs a user out for a reason other than "sign out".
@@ -31,6 +37,35 @@ def session_end_on_logout(
     if user is not None and request is not None and hasattr(request, "session"):
         kind = getattr(request, END_KIND_ATTRIBUTE, AuthEvent.Kind.LOGOUT)
         services.session_signed_out(request=request, user=user, kind=kind)
+
+
+@receiver(user_login_failed, dispatch_uid="accounts.sign_in_failed")
+def sign_in_failed(
+    sender: Any,
+    credentials: dict[str, Any],
+    request: HttpRequest | None = None,
+    **kwargs: Any,
+) -> None:
+    # Runs before django-axes counts this failure: a request it refused outright
+    # (already locked) carries its flag, and the failure that starts a lockout is
+    # recorded by the receiver of axes' own signal below.
+    if request is not None and lockout.is_locked_out(request):
+        return
+    services.sign_in_failure_record(
+        request=request, username=str(credentials.get("username", "")), locked_out=False
+    )
+
+
+@receiver(user_locked_out, dispatch_uid="accounts.sign_in_locked_out")
+def sign_in_locked_out(
+    sender: Any, request: HttpRequest | None, username: str | None, **kwargs: Any
+) -> None:
+    # django-axes' ``username`` is its counter name (accounts.security.lockout); the
+    # name as typed is in the credentials it keeps on the request.
+    credentials = getattr(request, "axes_credentials", None) or {}
+    services.sign_in_failure_record(
+        request=request, username=str(credentials.get("username", "")), locked_out=True
+    )
 
 
 @receiver(session_started, dispatch_uid="accounts.auth_event_started")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -62,6 +64,67 @@ def sessions_revocation_limits() -> str:
 def auth_events_for_user(*, user: User, limit: int = 10) -> list[AuthEvent]:
     """The user's most recent session starts and ends, newest first."""
     return list(AuthEvent.objects.filter(user=user)[:limit])
+
+
+def user_by_sign_in_name(*, name: str) -> User | None:
+    """The user a sign-in form's name means (a username, or an email with "@")."""
+    name = (name or "").strip()
+    if not name:
+        return None
+    lookup = "email__iexact" if "@" in name else "username__iexact"
+    return User.objects.filter(**{lookup: name}).first()
+
+
+@dataclass(frozen=True)
+class AccountOverview:
+    """What the account home shows a signed-in user about their account."""
+
+    email: str
+    # None: this site does not verify addresses yet (no ``email_verified`` field).
+    email_verified: bool | None
+    has_password: bool
+    password_changed: dt.datetime | None
+    sessions: list[SessionEntry]
+    latest_session: SessionEntry | None
+    recent_sign_ins: list[AuthEvent]
+    failed_attempts: list[AuthEvent]
+    failed_count: int
+
+
+FAILED_KINDS = (AuthEvent.Kind.LOGIN_FAILED, AuthEvent.Kind.LOCKED_OUT)
+PASSWORD_KINDS = (AuthEvent.Kind.PASSWORD_CHANGE, AuthEvent.Kind.PASSWORD_RESET)
+
+
+def account_overview(
+    *, user: User, current_session: SessionBase | None = None, limit: int = 3
+) -> AccountOverview:
+    """The account home's figures: email, sign-in methods, sessions, recent sign-ins,
+    failed attempts since the last sign-in, and when the password was last set."""
+    sessions = sessions_for_user(user=user, current_session=current_session)
+    epoch = dt.datetime.min.replace(tzinfo=dt.UTC)
+    latest = max(sessions, key=lambda e: e.created or epoch, default=None)
+    events = AuthEvent.objects.filter(user=user)
+    sign_ins = list(events.filter(kind=AuthEvent.Kind.LOGIN)[: limit + 1])
+    # Failures since the sign-in before this one: the ones this user has not seen.
+    since = sign_ins[1].created if len(sign_ins) > 1 else None
+    failures = events.filter(kind__in=FAILED_KINDS)
+    if since is not None:
+        failures = failures.filter(created__gt=since)
+    password_event = events.filter(kind__in=PASSWORD_KINDS).first()
+    return AccountOverview(
+        email=user.email,
+        # Hook: the field comes with email verification; until then, not shown.
+        email_verified=getattr(user, "email_verified", None),
+        has_password=user.has_usable_password(),
+        password_changed=(
+            password_event.created if password_event is not None else user.date_joined
+        ),
+        sessions=sessions,
+        latest_session=latest,
+        recent_sign_ins=sign_ins[:limit],
+        failed_attempts=list(failures[:limit]),
+        failed_count=failures.count(),
+    )
 
 
 def live_sessions_page(

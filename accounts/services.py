@@ -13,13 +13,14 @@ from django.http import HttpRequest
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
-from accounts.models import AuthEvent, User
+from accounts.models import AuthEvent, User, time_zone_names
 from accounts.security import current_password, lockout
 from accounts.security.client_ip import client_ip
 from accounts.selectors import (
     session_user_snapshot_keep,
     token_sign_in_rules,
     tokens_are_sessions,
+    user_by_sign_in_name,
 )
 from accounts.sessions import metadata, timeouts, user_snapshots
 from accounts.sessions.base import IndexedSession
@@ -54,14 +55,33 @@ def user_register(
 
 
 def user_profile_update(
-    *, user: User, first_name: str, last_name: str, email: str
+    *,
+    user: User,
+    first_name: str,
+    last_name: str,
+    email: str,
+    time_zone: str | None = None,
 ) -> User:
-    """Save the editable profile fields of ``user``."""
+    """Save the editable profile fields of ``user``; None leaves the time zone be."""
     user.first_name = first_name
     user.last_name = last_name
     user.email = User.objects.normalize_email(email)
-    user.save(update_fields=["first_name", "last_name", "email"])
+    fields = ["first_name", "last_name", "email"]
+    if time_zone is not None:
+        user.time_zone = time_zone
+        fields.append("time_zone")
+    user.save(update_fields=fields)
     return user
+
+
+def user_time_zone_learn(*, user: User, time_zone: str) -> bool:
+    """Keep the browser's time zone for a user who has none yet (a zone chosen on
+    the profile is left as it is). Return whether it was saved."""
+    if user.time_zone or time_zone not in time_zone_names():
+        return False
+    user.time_zone = time_zone
+    user.save(update_fields=["time_zone"])
+    return True
 
 
 def current_password_check(*, user: User, password: str) -> None:
@@ -192,16 +212,28 @@ def session_key_rotated(
 
 
 def _sessions_end(*, user: User, sessions: list[IndexedSession], kind: str) -> int:
+    # Each session leaves the store with ``kind`` kept as the reason its browser is
+    # shown; the activity gets one row per action, written by the caller.
     for indexed in sessions:
-        index_revoke(user_id=user.pk, session_key=indexed.key)
-        _session_signal(
-            session_ended,
-            user=user,
-            kind=kind,
-            session_key=indexed.key,
-            data=indexed.data,
-        )
+        index_revoke(user_id=user.pk, session_key=indexed.key, reason=kind)
     return len(sessions)
+
+
+def _action_record(
+    *,
+    user: User,
+    kind: str,
+    ended: list[IndexedSession],
+    acting: Mapping[str, Any] | None = None,
+    acting_key: str = "",
+) -> None:
+    """One activity row for an action that ended ``ended`` sessions: the ended
+    session's device when it was one, else the device that acted (if known)."""
+    if len(ended) == 1 and acting is None:
+        key, data = ended[0].key, ended[0].data
+    else:
+        key, data = acting_key, acting or {}
+    _session_signal(session_ended, user=user, kind=kind, session_key=key, data=data)
 
 
 def session_revoke(
@@ -217,7 +249,15 @@ def session_revoke(
         for s in index_sessions(user_id=user.pk)
         if constant_time_compare(opaque_session_id(s.key), session_id)
     ]
-    return _sessions_end(user=user, sessions=matches, kind=kind) > 0
+    if _sessions_end(user=user, sessions=matches, kind=kind):
+        _action_record(user=user, kind=kind, ended=matches)
+    return bool(matches)
+
+
+def _sessions_others(
+    *, user: User, keep_session_key: str | None
+) -> list[IndexedSession]:
+    return [s for s in index_sessions(user_id=user.pk) if s.key != keep_session_key]
 
 
 def sessions_revoke_all(
@@ -226,9 +266,14 @@ def sessions_revoke_all(
     keep_session_key: str | None = None,
     kind: str = AuthEvent.Kind.REVOKE,
 ) -> int:
-    """End every live session of ``user`` but ``keep_session_key``; return how many."""
-    others = [s for s in index_sessions(user_id=user.pk) if s.key != keep_session_key]
-    return _sessions_end(user=user, sessions=others, kind=kind)
+    """End every live session of ``user`` but ``keep_session_key``; return how many.
+
+    One activity row records the action when it ended any session.
+    """
+    others = _sessions_others(user=user, keep_session_key=keep_session_key)
+    if _sessions_end(user=user, sessions=others, kind=kind):
+        _action_record(user=user, kind=kind, ended=others)
+    return len(others)
 
 
 def sessions_limit_apply(*, user: User, current_session_key: str | None) -> int:
@@ -247,27 +292,42 @@ def sessions_limit_apply(*, user: User, current_session_key: str | None) -> int:
             s.data.get(timeouts.STARTED_KEY, 0),
         ),
     )
-    return _sessions_end(
-        user=user, sessions=others[: len(live) - limit], kind=AuthEvent.Kind.LIMIT
-    )
+    oldest = others[: len(live) - limit]
+    # Each ended session is a sign-in of its own device: one row for each.
+    for indexed in oldest:
+        _sessions_end(user=user, sessions=[indexed], kind=AuthEvent.Kind.LIMIT)
+        _action_record(user=user, kind=AuthEvent.Kind.LIMIT, ended=[indexed])
+    return len(oldest)
 
 
 def session_password_changed(
     *, request: HttpRequest, user: User, old_key: str | None
 ) -> int:
-    """After a password change: keep this session, end every other one now."""
+    """After a password change: keep this session, end every other one now.
+
+    One activity row, for this device, whether or not other sessions ended.
+    """
     session = request.session
     session_key_rotated(user=user, old_key=old_key, session=session)
-    return sessions_revoke_all(
+    keep = session_index_key(session)
+    others = _sessions_others(user=user, keep_session_key=keep)
+    _sessions_end(user=user, sessions=others, kind=AuthEvent.Kind.PASSWORD_CHANGE)
+    _action_record(
         user=user,
-        keep_session_key=session_index_key(session),
         kind=AuthEvent.Kind.PASSWORD_CHANGE,
+        ended=others,
+        acting=session,
+        acting_key=keep or "",
     )
+    return len(others)
 
 
 def sessions_end_after_password_reset(*, user: User) -> int:
-    """After a password reset: end every session of the user now."""
-    return sessions_revoke_all(user=user, kind=AuthEvent.Kind.PASSWORD_RESET)
+    """After a password reset: end every session of the user now (one activity row)."""
+    ended = _sessions_others(user=user, keep_session_key=None)
+    _sessions_end(user=user, sessions=ended, kind=AuthEvent.Kind.PASSWORD_RESET)
+    _action_record(user=user, kind=AuthEvent.Kind.PASSWORD_RESET, ended=[], acting={})
+    return len(ended)
 
 
 def auth_event_record(
@@ -280,6 +340,25 @@ def auth_event_record(
         valid_ip = None
     return AuthEvent.objects.create(
         user=user, kind=kind, session_id=session_id, ip=valid_ip, device=device[:100]
+    )
+
+
+def sign_in_failure_record(
+    *, request: HttpRequest | None, username: str, locked_out: bool
+) -> AuthEvent | None:
+    """Write a failed or refused sign-in into the named user's activity (nothing for
+    a name that has no account: there is nobody to show it to)."""
+    user = user_by_sign_in_name(name=username)
+    if user is None:
+        return None
+    kind = AuthEvent.Kind.LOCKED_OUT if locked_out else AuthEvent.Kind.LOGIN_FAILED
+    meta = request.META if request is not None else {}
+    return auth_event_record(
+        user=user,
+        kind=kind,
+        session_id="",
+        ip=client_ip(request) if request is not None else "",
+        device=metadata.device_name(meta.get("HTTP_USER_AGENT", "")),
     )
 
 
@@ -307,7 +386,9 @@ def user_password_change(*, user: User, new_password: str) -> User:
     (User.save moves ``token_valid_after``), and browser sessions leave the store now."""
     user.set_password(new_password)
     user.save()
-    sessions_revoke_all(user=user, kind=AuthEvent.Kind.PASSWORD_CHANGE)
+    ended = _sessions_others(user=user, keep_session_key=None)
+    _sessions_end(user=user, sessions=ended, kind=AuthEvent.Kind.PASSWORD_CHANGE)
+    _action_record(user=user, kind=AuthEvent.Kind.PASSWORD_CHANGE, ended=[], acting={})
     return user
 
 

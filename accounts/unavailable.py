@@ -5,6 +5,7 @@ import logging
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
 from accounts.sessions.errors import STORE_ERRORS
 
@@ -21,14 +22,18 @@ def service_unavailable_response(
 ) -> HttpResponse:
     """Log one line naming the failure and answer 503, as JSON under /api/, else a page."""
     is_store = isinstance(exc, STORE_ERRORS)
-    service = "session store" if is_store else "database"
+    service = "session store" if is_store else "database"  # for the log, in English
     logger.error(
         "%s unavailable on %s %s: %s", service, request.method, request.path, exc
     )
     if request.path.startswith("/api/"):
         response: HttpResponse = JsonResponse(
             {
-                "detail": f"The {service} is temporarily unavailable.",
+                "detail": (
+                    _("The session store is temporarily unavailable.")
+                    if is_store
+                    else _("The database is temporarily unavailable.")
+                ),
                 "code": "service_unavailable",
             },
             status=503,

@@ -24,16 +24,24 @@ from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
 
 from accounts import forms, preferences, selectors, services
-from accounts.models import Theme, User
+from accounts.middleware import session_end_reason
+from accounts.models import AuthEvent, Theme, User
 from accounts.security.client_ip import client_bucket
 from accounts.security.rate_limits import rate_limit_spend
+from accounts.sessions import timeouts
 from accounts.sessions.index import session_index_key
 
 logger = logging.getLogger("authsite.accounts")
 
 
-def home(request):
-    return render(request, "home.html")
+def home(request: HttpRequest) -> HttpResponse:
+    """The account at a glance when signed in; what the site is, when not."""
+    context = {}
+    if request.user.is_authenticated:
+        context["overview"] = selectors.account_overview(
+            user=request.user, current_session=request.session
+        )
+    return render(request, "home.html", context)
 
 
 def _safe_next(request) -> str | None:
@@ -97,6 +105,9 @@ class SignupView(FormView):
             # The language the account was made in, until the user picks another.
             language=get_language() or "",
         )
+        services.user_time_zone_learn(
+            user=user, time_zone=form.cleaned_data.get("time_zone") or ""
+        )
         login(self.request, user, backend="accounts.backends.UsernameOrEmailBackend")
         if not form.cleaned_data.get("remember_me"):
             # A cookie that ends when the browser closes, as for a sign-in.
@@ -109,6 +120,27 @@ class SignupView(FormView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(next=_safe_next(self.request) or "", **kwargs)
+
+
+# What the sign-in page says to a browser whose session the server ended.
+SIGN_OUT_REASONS = {
+    AuthEvent.Kind.REVOKE: _("You were signed out from another device."),
+    AuthEvent.Kind.ADMIN_REVOKE: _("A staff member ended your session."),
+    AuthEvent.Kind.PASSWORD_CHANGE: _(
+        "You were signed out because your password was changed on another device."
+    ),
+    AuthEvent.Kind.PASSWORD_RESET: _(
+        "You were signed out because your password was reset."
+    ),
+    AuthEvent.Kind.LIMIT: _(
+        "You were signed out because you signed in on more devices than the site "
+        "allows; this was the session used least recently."
+    ),
+    timeouts.IDLE: _("You were signed out after a while without activity."),
+    timeouts.ABSOLUTE: _(
+        "Your session reached its longest allowed time, so you were signed out."
+    ),
+}
 
 
 def throttled_page(request, wait: int):
@@ -151,11 +183,20 @@ class LoginView(auth_views.LoginView):
     form_class = forms.LoginForm
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        reason = session_end_reason(self.request)
+        return super().get_context_data(
+            signed_out_reason=SIGN_OUT_REASONS.get(reason or ""), **kwargs
+        )
+
     def form_valid(self, form):
         response = super().form_valid(form)
         if not form.cleaned_data.get("remember_me"):
             # A cookie that ends when the browser closes.
             self.request.session.set_expiry(0)
+        services.user_time_zone_learn(
+            user=form.get_user(), time_zone=form.cleaned_data.get("time_zone") or ""
+        )
         return response
 
 
@@ -220,6 +261,7 @@ class ProfileView(LoginRequiredMixin, FormView):
             first_name=form.cleaned_data["first_name"],
             last_name=form.cleaned_data["last_name"],
             email=form.cleaned_data["email"],
+            time_zone=form.cleaned_data["time_zone"],
         )
         messages.success(self.request, _("Your profile was saved."))
         return super().form_valid(form)

@@ -178,6 +178,11 @@ class TokenObtainPairSerializer(
     # Validated data (the docstring is the schema's): the user to issue the pair for.
 
     token_class = claims.RefreshToken
+    # SimpleJWT's words, in the site's catalogue: its own has Korean only as "ko_KR",
+    # which a request for "ko" never reaches.
+    default_error_messages = {
+        "no_active_account": _("No active account found with the given credentials")
+    }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -1,5 +1,6 @@
 """`/api/me/sessions/`: the caller's sessions from the session index, and ending one."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -54,7 +55,7 @@ class MySessionView(APIView):
         if not services.session_revoke(user=request.user, session_id=session_id):
             return Response(
                 {
-                    "detail": "No live session of yours has this id.",
+                    "detail": _("No live session of yours has this id."),
                     "code": "not_found",
                 },
                 status=status.HTTP_404_NOT_FOUND,

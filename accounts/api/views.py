@@ -5,6 +5,7 @@ from typing import Any
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.urls import Resolver404, resolve
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django_redis import get_redis_connection
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -38,7 +39,7 @@ class TokenPairResponseMixin:
         if not cookie_mode() or "access" not in data:
             return Response(data, status=status_code)
         response = Response(
-            {"detail": "Signed in; the tokens are in cookies."}, status=status_code
+            {"detail": _("Signed in; the tokens are in cookies.")}, status=status_code
         )
         cookies.tokens_set(
             request=request,
@@ -252,11 +253,15 @@ def api_not_found(request: HttpRequest, path: str = "") -> JsonResponse:
     CSRF-exempt because it changes nothing: an unknown path must answer 404 whatever
     the method, not Django's HTML CSRF page for a DELETE.
     """
-    detail = "Not found."
+    detail = _("Not found.")
     try:
-        resolve(f"{request.path}/")
+        match = resolve(f"{request.path}/")
     except Resolver404:
-        pass
-    else:
-        detail = f"Not found. API paths end with a slash: {request.path}/"
+        match = None
+    # This view answers every unknown path, with the slash too: only another view
+    # means the slash was all that was missing.
+    if match is not None and match.func is not api_not_found:
+        detail = _("Not found. API paths end with a slash: %(path)s") % {
+            "path": f"{request.path}/"
+        }
     return JsonResponse({"detail": detail, "code": "not_found"}, status=404)

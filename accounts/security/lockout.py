@@ -18,13 +18,9 @@ from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import ngettext
 from rest_framework import status
 from rest_framework.exceptions import APIException
-
-MESSAGE = (
-    "Too many failed sign-in attempts for this account from your address. "
-    "Try again in {minutes}."
-)
 
 
 class LockoutBackend(AxesStandaloneBackend):
@@ -53,8 +49,15 @@ class LockedOut(APIException):
 
     def __init__(self, *, wait: int) -> None:
         minutes = max(1, -(-wait // 60))
-        span = "1 minute" if minutes == 1 else f"{minutes} minutes"
-        super().__init__(MESSAGE.format(minutes=span))
+        # Translated when raised: in the language of the request (Accept-Language).
+        message = ngettext(
+            "Too many failed sign-in attempts for this account from your "
+            "address. Try again in %(minutes)d minute.",
+            "Too many failed sign-in attempts for this account from your "
+            "address. Try again in %(minutes)d minutes.",
+            minutes,
+        ) % {"minutes": minutes}
+        super().__init__(message)
         self.wait = wait
 
 

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
 from django.utils.crypto import salted_hmac
 
-from accounts.sessions import metadata, timeouts
+from accounts.sessions import end_reasons, metadata, timeouts
 from accounts.sessions.base import IndexedSession, SessionIndex
 from accounts.sessions.registry import strategy_active
 
@@ -140,7 +140,8 @@ def index_entries(
     current_session: SessionBase | None = None,
     current_index_key: str | None = None,
 ) -> list[SessionEntry]:
-    """The user's live sessions, newest sign-in first, the current one marked."""
+    """The user's live sessions: the current one first and marked, then the others,
+    newest sign-in first."""
     if current_session is not None:
         current_key = session_index_key(current_session)
     elif current_key:
@@ -157,7 +158,8 @@ def index_entries(
             current_key = own.key
     entries = [session_entry(s, current_key=current_key) for s in indexed]
     epoch = dt.datetime.min.replace(tzinfo=dt.UTC)
-    return sorted(entries, key=lambda e: e.created or epoch, reverse=True)
+    newest_first = sorted(entries, key=lambda e: e.created or epoch, reverse=True)
+    return sorted(newest_first, key=lambda e: not e.current)
 
 
 def session_store_delete(session_key: str) -> None:
@@ -166,12 +168,14 @@ def session_store_delete(session_key: str) -> None:
     engine.SessionStore().delete(session_key)
 
 
-def index_revoke(*, user_id: int, session_key: str) -> None:
+def index_revoke(*, user_id: int, session_key: str, reason: str = "") -> None:
     """End a session: delete it from the store first, then from the index.
 
     In this order a failure in between leaves an index entry pointing at nothing,
     which the next listing drops; the other order could leave a live session that no
-    list shows and nobody can end.
+    list shows and nobody can end. ``reason`` is kept first, so that the next request
+    on the ended session finds it (see ``end_reasons``).
     """
+    end_reasons.reason_keep(session_key=session_key, reason=reason)
     session_store_delete(session_key)
     index_remove(user_id=user_id, session_key=session_key)

@@ -290,3 +290,36 @@ def test_admin_index_links_live_sessions_for_permitted_staff(client, session_sta
 
     assert page.status_code == 200
     assert 'href="/admin/accounts/livesession/"' in page.text
+
+
+def test_sign_in_event_log_is_read_only_even_for_superusers(client, staff_user, user):
+    browser("alice")
+    sign_in(client, "staff")
+    event = AuthEvent.objects.filter(user=user).first()
+
+    listing = client.get("/admin/accounts/authevent/")
+    delete = client.get(f"/admin/accounts/authevent/{event.pk}/delete/")
+    add = client.get("/admin/accounts/authevent/add/")
+    bulk = client.post(
+        "/admin/accounts/authevent/",
+        {"action": "delete_selected", "_selected_action": [event.pk], "post": "yes"},
+    )
+
+    assert "delete_selected" not in listing.text
+    assert delete.status_code == 403
+    assert add.status_code == 403
+    assert bulk.status_code in (200, 302)
+    assert AuthEvent.objects.filter(pk=event.pk).exists()
+    change = client.get(f"/admin/accounts/authevent/{event.pk}/change/")
+    assert 'type="submit"' not in change.text.split('id="content-main"')[1]
+
+
+def test_user_page_shows_live_sessions_before_the_personal_info(
+    client, staff_user, user
+):
+    browser("alice")
+    sign_in(client, "staff")
+
+    page = client.get(f"/admin/accounts/user/{user.pk}/change/").text
+
+    assert page.index("Live sessions") < page.index("Personal info")

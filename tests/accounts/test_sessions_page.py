@@ -104,3 +104,15 @@ def test_session_seen_less_than_a_minute_ago_was_active_just_now(client_signed_i
 
     assert "Just now" in page
     assert "0\xa0minutes ago" not in page
+
+
+def test_this_device_is_listed_first_even_when_another_signed_in_later(user):
+    client = Client(REMOTE_ADDR="203.0.113.1")
+    sign_in(client, "alice")
+    sign_in(Client(REMOTE_ADDR="198.51.100.4"), "alice")
+
+    page = client.get("/accounts/sessions/").text
+
+    rows = page[page.index("<tbody>") : page.index("</tbody>")]
+    assert rows.index("This device") < rows.index("198.51.100.4")
+    assert rows.index("203.0.113.1") < rows.index("198.51.100.4")

@@ -36,7 +36,9 @@ def test_configuration_lists_every_variable_the_code_reads():
 
 
 @pytest.mark.parametrize(
-    "document", [ROOT / "README.md", *sorted(DOCS.glob("*.md"))], ids=lambda p: p.name
+    "document",
+    [ROOT / "README.md", *sorted(DOCS.rglob("*.md"))],
+    ids=lambda p: str(p.relative_to(ROOT)),
 )
 def test_every_relative_link_points_to_a_file(document):
     targets = [
@@ -56,3 +58,10 @@ def test_readme_links_every_document():
         for doc in sorted(DOCS.glob("*.md"))
         if f"(docs/{doc.name})" not in readme
     ] == []
+
+
+@pytest.mark.parametrize("figure", ["50.7 %", "76.1 %", "1.47", "478", "950", "652"])
+def test_korean_readme_quotes_figures_the_lab_measured(figure):
+    # The Korean answer must come from docs/lab.md, not from figures of its own.
+    assert figure in (DOCS / "lab.md").read_text()
+    assert figure in (DOCS / "ko" / "README.md").read_text()

@@ -1,4 +1,5 @@
-"""axe-core in a Playwright page: every violation, named by page, width and rule."""
+"""axe-core in a Playwright page: every violation, named by page, width and rule,
+and any page wider than the window."""
 
 import json
 
@@ -18,6 +19,10 @@ def violations(page: Page, name: str) -> list[str]:
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 800})
         results = page.evaluate(f"axe.run(document, {OPTIONS})")
+        # No page may scroll sideways, at a phone's width least of all.
+        scroll = page.evaluate("document.documentElement.scrollWidth")
+        if scroll > width:
+            found.append(f"{name} @{width}px: scrolls sideways to {scroll} px")
         for violation in results["violations"]:
             targets = [", ".join(node["target"]) for node in violation["nodes"]]
             found.append(

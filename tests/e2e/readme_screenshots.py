@@ -7,17 +7,18 @@ add an entry to ``PAGES``.
 """
 
 import itertools
+import os
 import sys
 import tempfile
 import uuid
 from collections.abc import Callable
 from pathlib import Path
 
+import django
 from PIL import Image
 from playwright.sync_api import Page, sync_playwright
 
 from authsite.embedded_redis import EmbeddedRedis
-from tests.e2e import steps
 from tests.e2e.browser import CHROMIUM_ARGS, chromium_executable
 from tests.helpers.live_site import BASE_DIR, Gunicorn, manage, site_env
 
@@ -57,12 +58,8 @@ def _anonymous(page: Page) -> None:
     """Nothing to do before the page: the visitor is not signed in."""
 
 
-def _signed_in(page: Page) -> None:
-    _sign_in(page, login="demo")
-
-
-def _signed_in_on_two_devices(page: Page) -> None:
-    """A new account, signed in here and on a phone: two sessions, a short history."""
+def _signed_in(page: Page) -> str:
+    """A new account, signed up in this browser: its language is the browser's."""
     name = f"sam{next(_accounts)}"
     page.goto("/accounts/signup/")
     page.fill("input[name=username]", name)
@@ -71,6 +68,12 @@ def _signed_in_on_two_devices(page: Page) -> None:
     page.fill("input[name=password2]", DEMO_PASSWORD)
     page.check("input[name=remember_me]")
     _submit(page)
+    return name
+
+
+def _signed_in_on_two_devices(page: Page) -> None:
+    """A new account, signed in here and on a phone: two sessions, a short history."""
+    name = _signed_in(page)
     browser = page.context.browser
     assert browser is not None
     phone = browser.new_context(
@@ -100,8 +103,8 @@ def png_shrink(path: Path, *, colors: int = 64) -> None:
 
 
 def screenshots_take(base_url: str, *, output_dir: Path) -> list[Path]:
-    """Sign up a demo user, then shoot every page in PAGES at every width, in every
-    language and theme of VARIANTS."""
+    """Shoot every page in PAGES at every width, in every language and theme of
+    VARIANTS (each signed-in shot with an account of its own, in its language)."""
     output_dir.mkdir(parents=True, exist_ok=True)
     saved = []
     with sync_playwright() as playwright:
@@ -109,11 +112,6 @@ def screenshots_take(base_url: str, *, output_dir: Path) -> list[Path]:
             executable_path=chromium_executable(), args=CHROMIUM_ARGS
         )
         try:
-            setup = browser.new_page(base_url=base_url)
-            steps.signup(
-                setup, username="demo", email="demo@example.com", password=DEMO_PASSWORD
-            )
-            setup.close()
             shots = itertools.product(PAGES.items(), WIDTHS.items(), VARIANTS.items())
             for (name, (path, prepare)), (label, width), (suffix, look) in shots:
                 context = browser.new_context(
@@ -153,4 +151,7 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
+    # The steps read labels in the page's language through Django's catalogues.
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "authsite.settings")
+    django.setup()
     sys.exit(main(sys.argv[1:]))

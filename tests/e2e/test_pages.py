@@ -67,3 +67,15 @@ def test_logout_page_button_signs_out(page):
 
     steps.expect_signed_out(page)
     expect(page.get_by_role("status")).to_have_text("You are signed out.")
+
+
+def test_sign_in_takes_the_browsers_time_zone_and_shows_times_in_it(new_context):
+    make_user(username="minji", email="minji@example.com")
+    page = new_context(timezone_id="Asia/Seoul").new_page()
+
+    steps.sign_in(page, login="minji", password=PASSWORD)
+    steps.expect_signed_in(page, "minji")
+    page.goto("/accounts/sessions/")
+
+    assert User.objects.get(username="minji").time_zone == "Asia/Seoul"
+    expect(page.locator("table time").first).to_contain_text("KST")

@@ -28,3 +28,17 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
 });
+
+// The browser's time zone, sent with the sign-in form: the site shows times in it
+// until the user picks another on the profile.
+document.addEventListener("DOMContentLoaded", function () {
+  var zone = "";
+  try {
+    zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+  } catch (error) {
+    return;
+  }
+  document.querySelectorAll("input[data-time-zone]").forEach(function (input) {
+    input.value = zone;
+  });
+});

@@ -148,3 +148,15 @@ def test_database_down_gives_json_503s():
     ]
     assert answers["token"][0] == 503
     assert answers["token"][1]["code"] == "service_unavailable"
+
+
+def test_503_is_explained_in_the_clients_language(user, obtain, default_redis):
+    default_redis.stop()
+
+    response = obtain("alice", PASSWORD, HTTP_ACCEPT_LANGUAGE="ko")
+
+    assert response.status_code == 503
+    assert response.json() == {
+        "detail": "세션 저장소를 일시적으로 사용할 수 없습니다.",
+        "code": "service_unavailable",
+    }

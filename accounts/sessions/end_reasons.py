@@ -1,0 +1,50 @@
+"""Why the server ended a session, kept for a short while in the session store.
+
+The sign-in page reads it back from the session key the browser still sends, so that
+a person signed out by the server learns why. It is written where a session is ended
+(the index's revoke path, the timeout check) and never put in a cookie: a cookie could
+be forged to show a false reason, and the reason would outlive the session in the
+browser.
+"""
+
+from __future__ import annotations
+
+from django.core.cache import caches
+from django.utils.crypto import salted_hmac
+
+# Long enough to reach the sign-in page after the next request; short enough that the
+# store keeps no trace of ended sessions.
+REASON_TTL_SECONDS = 15 * 60
+KEY_SALT = "accounts.sessions.end_reasons"
+REASON_FIELD = "ended"
+
+
+def _key(session_key: str) -> str:
+    # A digest, not the session key: listing the store shows no usable key.
+    digest = salted_hmac(KEY_SALT, session_key, algorithm="sha256").hexdigest()[:32]
+    return f"authsite:ended:{digest}"
+
+
+def reason_keep(*, session_key: str, reason: str) -> None:
+    """Remember for a while why the session ``session_key`` was ended."""
+    if session_key and reason:
+        # A dict: the sessions alias may hold nothing else (its codec stores
+        # session-shaped JSON and never unpickles).
+        caches["sessions"].set(
+            _key(session_key), {REASON_FIELD: reason}, timeout=REASON_TTL_SECONDS
+        )
+
+
+def reason_of(*, session_key: str) -> str | None:
+    """Why the session ``session_key`` was ended, if the server ended it lately."""
+    if not session_key:
+        return None
+    value = caches["sessions"].get(_key(session_key))
+    reason = value.get(REASON_FIELD) if isinstance(value, dict) else None
+    return reason if isinstance(reason, str) else None
+
+
+def reason_forget(*, session_key: str) -> None:
+    """Drop the reason once it has been shown or a new sign-in replaced the session."""
+    if session_key:
+        caches["sessions"].delete(_key(session_key))
