@@ -2,7 +2,7 @@
 
 import os
 
-from tests.services import redis_url_for_tests, unique_key_prefix
+from tests.helpers.redis import redis_url_for_tests, unique_key_prefix
 
 os.environ["REDIS_URL"] = redis_url_for_tests()
 os.environ["AUTHSITE_REDIS_KEY_PREFIX"] = unique_key_prefix()

@@ -1,12 +1,11 @@
 import pytest
 from django.contrib.auth.models import Permission
 from django.test import Client
-from rest_framework.test import APIClient
 
 from accounts.models import AuthEvent
 from accounts.selectors import sessions_for_user
-from tests.conftest import session_key_of, sign_in
-from tests.factories import PASSWORD, make_user
+from tests.factories import make_user
+from tests.helpers.accounts import session_key_of, sign_in
 
 FIREFOX = (
     "Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:126.0) Gecko/20100101 Firefox/126.0"
@@ -208,14 +207,9 @@ def test_sign_out_everywhere_removes_the_sessions_from_the_store_at_once(
 
 
 def test_sign_out_everywhere_action_also_refuses_the_users_api_tokens(
-    client, session_staff, user
+    client, session_staff, user, api_client, tokens
 ):
-    api = APIClient()
-    pair = api.post(
-        "/api/auth/token/",
-        {"username": "alice", "password": PASSWORD},
-        format="json",
-    ).json()
+    api, pair = api_client, tokens
     sign_in(client, "support")
 
     client.post(

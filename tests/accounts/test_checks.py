@@ -1,34 +1,15 @@
-import tempfile
-from pathlib import Path
-
 import pytest
-from django.conf import settings as django_settings
 from django.core import checks
-
-from authsite.embedded_redis import EmbeddedRedis
 
 
 @pytest.fixture
-def sessions_redis_with(settings):
+def sessions_redis_with(stoppable_redis):
     """Start a Redis with the given arguments and make it the session store."""
-    servers = []
 
-    def start(*extra_args: str) -> EmbeddedRedis:
-        server = EmbeddedRedis(
-            Path(tempfile.mkdtemp(prefix="authsite-policy-")),
-            extra_args=list(extra_args),
-        )
-        server.start()
-        servers.append(server)
-        settings.CACHES = {
-            **django_settings.CACHES,
-            "sessions": {**django_settings.CACHES["sessions"], "LOCATION": server.url},
-        }
-        return server
+    def start(*extra_args: str):
+        return stoppable_redis("sessions", extra_args=list(extra_args))
 
-    yield start
-    for server in servers:
-        server.stop()
+    return start
 
 
 def check_ids() -> list[str]:

@@ -4,8 +4,8 @@ from django.test import Client
 from accounts.models import AuthEvent
 from accounts.selectors import sessions_for_user
 from accounts.signals import session_ended, session_started
-from tests.conftest import sign_in
 from tests.factories import PASSWORD
+from tests.helpers.accounts import sign_in
 
 pytestmark = pytest.mark.django_db
 

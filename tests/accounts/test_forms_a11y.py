@@ -5,8 +5,8 @@ from html.parser import HTMLParser
 import pytest
 from django.conf import settings
 
-from tests.conftest import sign_in
 from tests.factories import PASSWORD
+from tests.helpers.accounts import sign_in
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from django.test import Client
 
 from accounts.models import AuthEvent
 from accounts.sessions import timeouts
-from tests.conftest import sign_in
+from tests.helpers.accounts import sign_in
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from tests.conftest import session_key_of, sign_in
+from tests.helpers.accounts import session_key_of, sign_in
 
 # Every flow runs under every session strategy of the registry.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("strategy")]

@@ -7,8 +7,8 @@ from django.test import Client
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from tests.conftest import session_key_of, sign_in
 from tests.factories import PASSWORD
+from tests.helpers.accounts import session_key_of, sign_in
 
 # Every flow runs under every session strategy of the registry.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("strategy")]

@@ -5,8 +5,8 @@ from django.conf import settings
 from django.test import Client
 
 from accounts.models import User
-from tests.conftest import sign_in
 from tests.factories import PASSWORD
+from tests.helpers.accounts import sign_in
 
 pytestmark = pytest.mark.django_db
 

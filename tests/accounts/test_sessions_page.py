@@ -3,7 +3,7 @@ from django.conf import settings
 from django.test import Client
 
 from accounts.selectors import sessions_for_user
-from tests.conftest import sign_in
+from tests.helpers.accounts import sign_in
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,8 @@ from django.test import Client
 from accounts.models import AuthEvent
 from accounts.selectors import sessions_for_user
 from accounts.sessions import end_reasons, timeouts
-from tests.conftest import PASSWORD, session_key_of, sign_in
+from tests.factories import PASSWORD
+from tests.helpers.accounts import session_key_of, sign_in
 
 pytestmark = pytest.mark.django_db
 

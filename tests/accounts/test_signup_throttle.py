@@ -1,17 +1,12 @@
 """The HTML signup form is limited per client address, counted in Redis."""
 
-import tempfile
-from pathlib import Path
-
 import pytest
-from django.conf import settings as django_settings
 from django.core import checks
 from django.core.cache import caches
 from django.test import Client
 from django_redis import get_redis_connection
 
 from accounts.models import User
-from authsite.embedded_redis import EmbeddedRedis
 from tests.factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
@@ -116,16 +111,9 @@ def test_no_rate_means_no_limit(client, settings):
 
 
 @pytest.fixture
-def own_default_redis(settings):
-    """A Redis of this test's own as the default cache (the counters); it is stopped."""
-    server = EmbeddedRedis(Path(tempfile.mkdtemp(prefix="authsite-throttle-down-")))
-    server.start()
-    settings.CACHES = {
-        **django_settings.CACHES,
-        "default": {**django_settings.CACHES["default"], "LOCATION": server.url},
-    }
-    yield server
-    server.stop()
+def own_default_redis(stoppable_redis):
+    """The default cache (the counters), on a Redis this test may stop."""
+    return stoppable_redis("default")
 
 
 def test_signup_answers_503_when_the_counter_store_is_down(client, own_default_redis):

@@ -4,7 +4,7 @@ profile, UTC until known."""
 import pytest
 from django.test import Client
 
-from tests.conftest import sign_in
+from tests.helpers.accounts import sign_in
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ import pytest
 from django.conf import settings
 
 from accounts.sessions import timeouts
-from tests.conftest import session_key_of
+from tests.helpers.accounts import session_key_of
 
 # Every flow runs under every session strategy of the registry.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("strategy")]

@@ -1,30 +1,19 @@
 import logging
-import subprocess
-import sys
-import tempfile
-from pathlib import Path
 
 import pytest
-from django.conf import settings as django_settings
 
 from accounts.models import User
-from authsite.embedded_redis import EmbeddedRedis, free_port
-from tests.conftest import sign_in
+from authsite.embedded_redis import free_port
+from tests.helpers.accounts import sign_in
+from tests.helpers.live_site import manage_check
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def own_redis(settings):
-    """A Redis of this test's own, as the session store, that the test may stop."""
-    server = EmbeddedRedis(Path(tempfile.mkdtemp(prefix="authsite-down-")))
-    server.start()
-    settings.CACHES = {
-        **django_settings.CACHES,
-        "sessions": {**django_settings.CACHES["sessions"], "LOCATION": server.url},
-    }
-    yield server
-    server.stop()
+def own_redis(stoppable_redis):
+    """The session store, on a Redis this test may stop."""
+    return stoppable_redis("sessions")
 
 
 def test_signed_in_page_answers_503_when_redis_is_down(client, user, own_redis, caplog):
@@ -72,20 +61,8 @@ def test_site_recovers_when_redis_comes_back(client, user, own_redis):
 
 def test_check_fails_with_one_line_naming_the_redis_url():
     port = free_port()
-    env = {
-        "PATH": "/usr/bin:/bin",
-        "REDIS_URL": f"redis://127.0.0.1:{port}/0",
-        "AUTHSITE_VAR_DIR": tempfile.mkdtemp(),
-    }
 
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=django_settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = manage_check(REDIS_URL=f"redis://127.0.0.1:{port}/0")
 
     assert result.returncode != 0
     lines = [line for line in result.stderr.splitlines() if "authsite.E001" in line]

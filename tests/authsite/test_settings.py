@@ -1,70 +1,103 @@
-import subprocess
-import sys
-import tempfile
+"""What the environment variables make the site do, each read by a fresh process."""
+
+import json
 
 import pytest
-from django.conf import settings
 
-from tests.live_site import PRODUCTION_JWT_SIGNING_KEY, PRODUCTION_SECRET_KEY
+from tests.helpers.live_site import (
+    PRODUCTION_JWT_SIGNING_KEY,
+    PRODUCTION_SECRET_KEY,
+    fresh_process,
+    manage_check,
+)
 
 PRODUCTION_ENV = {
-    "PATH": "/usr/bin:/bin",
     "DJANGO_DEBUG": "0",
     "DJANGO_SECRET_KEY": PRODUCTION_SECRET_KEY,
-    "DJANGO_ALLOWED_HOSTS": "auth.example.com",
+    "DJANGO_ALLOWED_HOSTS": "localhost",
     "AUTHSITE_SITE_URL": "https://auth.example.com",
     "JWT_SIGNING_KEY": PRODUCTION_JWT_SIGNING_KEY,
 }
 
+# The login page over https (as the TLS proxy forwards it): its HSTS header and the
+# cookies it sets, with whether each is Secure.
+LOGIN_PAGE_PROBE = """
+import json, django
+django.setup()
+from django.test import Client
+response = Client().get(
+    "/accounts/login/", HTTP_HOST="localhost", HTTP_X_FORWARDED_PROTO="https",
+    secure=True,
+)
+print(json.dumps({
+    "status": response.status_code,
+    "hsts": response.headers.get("Strict-Transport-Security"),
+    "cookies": {name: bool(m["secure"]) for name, m in response.cookies.items()},
+}))
+"""
 
-def manage(*args, **env):
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=settings.BASE_DIR,
-        env={
-            **PRODUCTION_ENV,
-            "AUTHSITE_VAR_DIR": tempfile.mkdtemp(),
-            "REDIS_URL": settings.REDIS_URL,
-            **env,
-        },
-        capture_output=True,
-        text=True,
-        timeout=60,
+
+def login_page(**env: str) -> dict:
+    result = fresh_process(
+        "-c", LOGIN_PAGE_PROBE, DJANGO_SETTINGS_MODULE="authsite.settings", **env
     )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def test_production_refuses_to_start_without_a_secret_key():
-    result = manage("check", DJANGO_SECRET_KEY="")
+@pytest.mark.parametrize(
+    ("missing", "message"),
+    [
+        ("DJANGO_SECRET_KEY", "DJANGO_SECRET_KEY is required"),
+        ("DJANGO_ALLOWED_HOSTS", "DJANGO_ALLOWED_HOSTS is required"),
+        ("JWT_SIGNING_KEY", "JWT_SIGNING_KEY is required"),
+    ],
+)
+def test_production_refuses_to_start_without_a_required_variable(missing, message):
+    result = manage_check(**{**PRODUCTION_ENV, missing: ""})
 
     assert result.returncode != 0
-    assert "DJANGO_SECRET_KEY is required" in result.stderr
+    assert message in result.stderr
 
 
-@pytest.mark.django_db
-def test_hsts_and_secure_cookies_when_debug_is_off(client, user, settings):
-    settings.SECURE_HSTS_SECONDS = 31536000
-    settings.SESSION_COOKIE_SECURE = True
+def test_production_settings_pass_the_checks():
+    # The baseline of the test above: only the variable left out makes it fail.
+    result = manage_check(**PRODUCTION_ENV)
 
-    response = client.post(
-        "/accounts/login/",
-        {"username": "alice", "password": "correct-Horse-battery-9"},
-        secure=True,
+    assert result.returncode == 0, result.stderr
+
+
+def test_debug_off_sends_hsts_and_secure_host_prefixed_cookies():
+    page = login_page(**PRODUCTION_ENV)
+
+    assert page["status"] == 200
+    assert page["hsts"] == "max-age=31536000; includeSubDomains; preload"
+    assert page["cookies"] == {"__Host-csrftoken": True}
+
+
+def test_debug_on_sends_no_hsts_and_plain_cookies():
+    page = login_page(DJANGO_DEBUG="1")
+
+    assert page["status"] == 200
+    assert page["hsts"] is None
+    assert page["cookies"] == {"csrftoken": False}
+
+
+def test_hsts_variables_change_the_header():
+    page = login_page(
+        **PRODUCTION_ENV,
+        DJANGO_SECURE_HSTS_SECONDS="3600",
+        DJANGO_SECURE_HSTS_PRELOAD="0",
     )
 
-    assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
-    assert response.cookies[settings.SESSION_COOKIE_NAME]["secure"] is True
+    assert page["hsts"] == "max-age=3600; includeSubDomains"
 
 
 def test_importing_the_settings_creates_no_folder(tmp_path):
     var_dir = tmp_path / "var"
 
-    result = subprocess.run(
-        [sys.executable, "-c", "import authsite.settings"],
-        cwd=settings.BASE_DIR,
-        env={"PATH": "/usr/bin:/bin", "AUTHSITE_VAR_DIR": str(var_dir)},
-        capture_output=True,
-        text=True,
-        timeout=60,
+    result = fresh_process(
+        "-c", "import authsite.settings", AUTHSITE_VAR_DIR=str(var_dir)
     )
 
     assert result.returncode == 0, result.stderr
@@ -74,32 +107,19 @@ def test_importing_the_settings_creates_no_folder(tmp_path):
 def test_start_up_creates_the_var_and_static_folders(tmp_path):
     var_dir = tmp_path / "var"
 
-    result = manage("check", AUTHSITE_VAR_DIR=str(var_dir))
+    result = manage_check(**PRODUCTION_ENV, AUTHSITE_VAR_DIR=str(var_dir))
 
     assert result.returncode == 0, result.stderr
     assert (var_dir / "static").is_dir()
 
 
-def start_wsgi(var_dir=None, **env):
+def start_wsgi(**env):
     """Load the site as gunicorn does (the WSGI application), with ``env``."""
-    return subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "from django.core.wsgi import get_wsgi_application; "
-            "get_wsgi_application(); print('started')",
-        ],
-        cwd=settings.BASE_DIR,
-        env={
-            **PRODUCTION_ENV,
-            "DJANGO_SETTINGS_MODULE": "authsite.settings",
-            "AUTHSITE_VAR_DIR": str(var_dir or tempfile.mkdtemp()),
-            "REDIS_URL": settings.REDIS_URL,
-            **env,
-        },
-        capture_output=True,
-        text=True,
-        timeout=60,
+    return fresh_process(
+        "-c",
+        "from django.core.wsgi import get_wsgi_application; "
+        "get_wsgi_application(); print('started')",
+        **{**PRODUCTION_ENV, "DJANGO_SETTINGS_MODULE": "authsite.settings", **env},
     )
 
 
@@ -138,8 +158,12 @@ def test_debug_makes_its_keys_once_per_checkout_readable_by_the_owner_only(tmp_p
     )
     env = {"DJANGO_DEBUG": "1", "DJANGO_SECRET_KEY": "", "JWT_SIGNING_KEY": ""}
 
-    first = manage("shell", "-c", show, AUTHSITE_VAR_DIR=str(tmp_path), **env)
-    second = manage("shell", "-c", show, AUTHSITE_VAR_DIR=str(tmp_path), **env)
+    first = fresh_process(
+        "manage.py", "shell", "-c", show, AUTHSITE_VAR_DIR=str(tmp_path), **env
+    )
+    second = fresh_process(
+        "manage.py", "shell", "-c", show, AUTHSITE_VAR_DIR=str(tmp_path), **env
+    )
 
     assert first.returncode == 0, first.stderr
     secret_key, jwt_key = first.stdout.split()[-2:]

@@ -13,7 +13,7 @@ import httpx
 from django.conf import settings
 
 from tests.factories import PASSWORD
-from tests.live_site import Gunicorn, manage, site_env
+from tests.helpers.live_site import Gunicorn, manage, site_env
 
 SIMULTANEOUS = 60
 

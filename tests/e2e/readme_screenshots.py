@@ -20,7 +20,7 @@ from playwright.sync_api import Page, sync_playwright
 
 from authsite.embedded_redis import EmbeddedRedis
 from tests.e2e.browser import CHROMIUM_ARGS, chromium_executable
-from tests.live_site import BASE_DIR, Gunicorn, manage, site_env
+from tests.helpers.live_site import BASE_DIR, Gunicorn, manage, site_env
 
 OUTPUT_DIR = BASE_DIR / "docs" / "screenshots"
 DEMO_PASSWORD = "correct-Horse-battery-9"

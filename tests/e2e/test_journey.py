@@ -5,7 +5,6 @@ from playwright.sync_api import expect
 from accounts.models import User
 from tests.e2e import steps
 from tests.factories import PASSWORD, make_user
-from tests.strategies import strategy_apply, strategy_cleanup
 
 NEW_PASSWORD = "a-Brand-new-passphrase-7"
 
@@ -22,7 +21,7 @@ JOURNEYS = [
 
 
 @pytest.fixture(params=JOURNEYS, ids=lambda p: f"{p[0]}-{p[1]}")
-def journey(request, settings, servers, live_server):
+def journey(request, use_strategy, live_server):
     """The live server, switched to one session strategy for this test, and the
     browser locale to walk it in.
 
@@ -30,9 +29,7 @@ def journey(request, settings, servers, live_server):
     pytest-django's ``settings`` fixture switches it too (and switches it back).
     """
     strategy, locale = request.param
-    strategy_apply(strategy, settings, servers)
-    yield strategy, locale
-    strategy_cleanup(strategy, servers)
+    return use_strategy(strategy), locale
 
 
 def session_cookie(context) -> str:

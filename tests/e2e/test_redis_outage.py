@@ -1,26 +1,14 @@
-import tempfile
-from pathlib import Path
-
 import pytest
-from django.conf import settings as django_settings
 
 from accounts.models import User
-from authsite.embedded_redis import EmbeddedRedis
 from tests.e2e import steps
 from tests.factories import PASSWORD, make_user
 
 
 @pytest.fixture
-def own_sessions_redis(settings):
-    """A Redis of this test's own as the live site's session store; the test stops it."""
-    server = EmbeddedRedis(Path(tempfile.mkdtemp(prefix="authsite-e2e-down-")))
-    server.start()
-    settings.CACHES = {
-        **django_settings.CACHES,
-        "sessions": {**django_settings.CACHES["sessions"], "LOCATION": server.url},
-    }
-    yield server
-    server.stop()
+def own_sessions_redis(stoppable_redis):
+    """The live site's session store, on a Redis this test may stop."""
+    return stoppable_redis("sessions")
 
 
 def test_redis_outage_shows_503_keeps_data_and_recovers_without_restart(

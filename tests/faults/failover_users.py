@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import httpx
 
-from tests.live_site import form_token
+from tests.helpers.live_site import form_token
 
 SIGNED_IN = "signed in"
 UNAVAILABLE = "503"

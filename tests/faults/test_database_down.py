@@ -14,7 +14,7 @@ from django.conf import settings
 
 from authsite.embedded_redis import free_port
 from tests.factories import PASSWORD
-from tests.live_site import Gunicorn, form_token, manage, site_env
+from tests.helpers.live_site import Gunicorn, form_token, manage, site_env
 
 
 def site_for(database_url: str, workdir: Path) -> tuple[Gunicorn, dict[str, str]]:

@@ -37,7 +37,7 @@ from tests.faults.failover_users import (
     user_window,
 )
 from tests.faults.sentinel_cluster import MASTER, SentinelCluster
-from tests.live_site import Gunicorn, manage, site_env
+from tests.helpers.live_site import Gunicorn, manage, site_env
 
 USERS = 12
 PAUSE = 0.1  # seconds between one user's requests

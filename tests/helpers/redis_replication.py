@@ -2,7 +2,7 @@
 operator meets: down, starting, resyncing, lagging behind a stalled link, or fine.
 
 The servers are the test's, so it may stop, re-point and fill them at will; the run's
-shared servers (``tests.servers``) are left alone.
+shared servers (``tests.helpers.servers``) are left alone.
 """
 
 from __future__ import annotations
@@ -72,8 +72,8 @@ class StallableLink:
 class ReplicatedRedis:
     """A primary and one replica (started on demand) for ``redis-replicated``.
 
-    Also answers ``sessions_url_for`` and ``env_for`` as ``tests.servers.Servers``
-    does, so ``tests.strategies.strategy_apply`` can point the strategy at them.
+    Also answers ``sessions_url_for`` and ``env_for`` as ``tests.helpers.servers.Servers``
+    does, so ``tests.helpers.strategies.strategy_apply`` can point the strategy at them.
     """
 
     def __init__(self, directory: Path, *, check_ms: int = 0) -> None:
@@ -150,7 +150,7 @@ class ReplicatedRedis:
     def dead_port(self) -> int:
         return free_port()
 
-    # --- what tests.strategies.strategy_apply asks --------------------------------
+    # --- what tests.helpers.strategies.strategy_apply asks --------------------------------
 
     def sessions_url_for(self, strategy: str) -> str:
         return self.primary.url[:-1] + "1"

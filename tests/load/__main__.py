@@ -26,7 +26,7 @@ import psycopg
 import redis
 
 from authsite.embedded_redis import EmbeddedRedis
-from tests.live_site import Gunicorn, manage, site_env
+from tests.helpers.live_site import Gunicorn, manage, site_env
 from tests.load import scenario
 
 DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/test"

@@ -2,36 +2,25 @@
 browser behind the TLS-terminating proxy does."""
 
 import datetime
-import json
 import tempfile
 import threading
-import time
 import uuid
 from http.cookies import SimpleCookie
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
-import jwt
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 from django.conf import settings
-from django.core.cache import caches
-from django_redis import get_redis_connection
-from rest_framework.test import APIClient
-from rest_framework_simplejwt.token_blacklist.models import (
-    BlacklistedToken,
-    OutstandingToken,
-)
 
-from accounts.models import User
 from accounts.tokens import keys
 from tests.factories import PASSWORD
-from tests.live_site import Gunicorn, form_token, manage, site_env
-from tests.security.jwt_forgery import KeyServerHandler, b64, keys_generate
+from tests.helpers.jose import KeyServerHandler, b64
+from tests.helpers.live_site import Gunicorn, form_token, manage, site_env
 
 
 class HttpsClient:
@@ -120,105 +109,8 @@ def unique_name():
     return f"u{uuid.uuid4().hex[:10]}"
 
 
-# The RFC 8725 tests (test_rfc8725.py): forged tokens and where they are sent.
-
-
-@pytest.fixture
-def api_client():
-    return APIClient()
-
-
-@pytest.fixture
-def rs256(settings, tmp_path):
-    """The site on RS256 with a key pair made by `manage.py jwt_keys generate`."""
-    kid = keys_generate(tmp_path, "RS256")
-    settings.JWT_ALGORITHM = "RS256"
-    settings.JWT_SIGNING_KEY_FILE = str(tmp_path / f"{kid}.private.pem")
-    settings.JWT_VERIFYING_KEY_FILES = []
-    return {"kid": kid, "public": tmp_path / f"{kid}.public.pem"}
-
-
-@pytest.fixture
-def claims(user, settings):
-    """Valid access-token claims for alice."""
-
-    def claims(**overrides):
-        now = time.time()
-        return {
-            "iss": settings.JWT_ISSUER,
-            "aud": settings.JWT_AUDIENCE,
-            "sub": str(user.pk),
-            "exp": int(now) + 300,
-            "iat": now,
-            "jti": uuid.uuid4().hex,
-            "token_type": "access",
-            **overrides,
-        }
-
-    return claims
-
-
-@pytest.fixture
-def forge(claims):
-    """Sign claims with the site's key (or another key, algorithm or header)."""
-
-    def forge(payload=None, *, key=None, algorithm=None, headers=None):
-        site = keys.jwt_keys()
-        # JWS over raw JSON bytes: PyJWT's jwt.encode would refuse some odd claims.
-        return jwt.api_jws.encode(
-            json.dumps(claims() if payload is None else payload).encode(),
-            site.signing_key if key is None else key,
-            algorithm=algorithm or site.algorithm,
-            headers={"kid": site.signing_kid} if headers is None else headers,
-        )
-
-    return forge
-
-
-@pytest.fixture
-def accepted(api_client):
-    def accepted(token: str) -> bool:
-        response = api_client.get("/api/me/", HTTP_AUTHORIZATION=f"Bearer {token}")
-        assert response.status_code in (200, 401), response.content
-        return response.status_code == 200
-
-    return accepted
-
-
-@pytest.fixture
-def refused(api_client, user):
-    """Assert that Bearer use, verify and refresh all refuse ``token``; nothing changes
-    (users, outstanding and blacklisted tokens, refresh tokens marked used in Redis)."""
-
-    def refused(token: str, *, status: int = 401) -> None:
-        used_pattern = caches["default"].make_key("jwt:used:*")
-
-        def state():
-            return (
-                # A refresh token claimed (used up) in Redis.
-                sorted(get_redis_connection("default").scan_iter(used_pattern)),
-                OutstandingToken.objects.count(),
-                BlacklistedToken.objects.count(),
-                User.objects.count(),
-                User.objects.values_list("password", "token_valid_after").get(
-                    pk=user.pk
-                ),
-            )
-
-        before = state()
-        me = api_client.get("/api/me/", HTTP_AUTHORIZATION=f"Bearer {token}")
-        assert me.status_code == 401, me.content
-        assert me.json()["code"] in {"token_not_valid", "authentication_failed"}
-        for path, field in (
-            ("/api/auth/token/verify/", "token"),
-            ("/api/auth/token/refresh/", "refresh"),
-        ):
-            response = api_client.post(path, {field: token}, format="json")
-            assert response.status_code == status, (path, response.content)
-            assert "access" not in response.json()
-        assert state() == before
-
-    return refused
+# The RFC 8725 tests (test_rfc8725.py): an attacker's key and key server. The token
+# fixtures (forge, claims, refused, accepted, rs256) are in tests/conftest.py.
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core import mail
 
 from accounts.sessions import timeouts
-from tests.live_site import form_token
+from tests.helpers.live_site import form_token
 
 NEW_PASSWORD = "a-Brand-new-passphrase-7"
 

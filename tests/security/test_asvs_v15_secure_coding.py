@@ -3,8 +3,8 @@
 import pytest
 
 from accounts.models import User
-from tests.conftest import sign_in
 from tests.factories import PASSWORD, make_user
+from tests.helpers.accounts import sign_in
 
 # --- V15.3.3 Mass assignment ---------------------------------------------------------------
 

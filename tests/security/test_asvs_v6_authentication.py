@@ -15,8 +15,8 @@ from django.test import Client
 
 from accounts.models import User
 from accounts.security.passwords import Argon2idPasswordHasher
-from tests.conftest import sign_in
 from tests.factories import PASSWORD, make_user
+from tests.helpers.accounts import sign_in
 from tests.security.probes import (
     NEW_PASSWORD,
     login_page_error,

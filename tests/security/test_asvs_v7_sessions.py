@@ -15,8 +15,8 @@ from django.test import Client
 
 from accounts.models import User
 from accounts.selectors import sessions_for_user
-from tests.conftest import sign_in
 from tests.factories import PASSWORD
+from tests.helpers.accounts import sign_in
 from tests.security.probes import (
     NEW_PASSWORD,
     reset_password_by_email,

@@ -10,7 +10,7 @@ from django.conf import settings
 
 from authsite.embedded_redis import free_port
 from tests.factories import PASSWORD
-from tests.live_site import Gunicorn, manage, site_env
+from tests.helpers.live_site import Gunicorn, manage, site_env
 
 SECURITY_HEADERS = {
     "Strict-Transport-Security": "max-age=31536000; includeSubDomains; preload",

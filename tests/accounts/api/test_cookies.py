@@ -142,9 +142,7 @@ def test_logout_with_cookies_blacklists_the_sign_in_and_clears_cookies(cookie_cl
 
 def test_bearer_header_still_works_in_cookie_mode(cookie_mode, user, obtain):
     client = APIClient()
-    client.post(
-        "/api/auth/token/", {"username": "alice", "password": PASSWORD}, format="json"
-    )
+    obtain(client=client)
     access = client.cookies[ACCESS].value
 
     response = APIClient().get("/api/me/", HTTP_AUTHORIZATION=f"Bearer {access}")
@@ -152,12 +150,12 @@ def test_bearer_header_still_works_in_cookie_mode(cookie_mode, user, obtain):
     assert response.status_code == 200
 
 
-def test_access_cookie_is_ignored_without_cookie_mode(settings, user):
-    client = APIClient()
+def test_access_cookie_is_ignored_without_cookie_mode(
+    settings, user, api_client, obtain
+):
+    client = api_client
     settings.JWT_COOKIE = True
-    client.post(
-        "/api/auth/token/", {"username": "alice", "password": PASSWORD}, format="json"
-    )
+    obtain()
     settings.JWT_COOKIE = False
 
     assert client.get("/api/me/").status_code == 401

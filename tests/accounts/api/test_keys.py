@@ -3,9 +3,6 @@
 import io
 import json
 import stat
-import subprocess
-import sys
-import tempfile
 import urllib.request
 
 import jwt
@@ -16,8 +13,7 @@ from django.core.management import call_command
 from accounts.tokens import keys
 from accounts.tokens.checks import check_jwt_keys
 from accounts.tokens.claims import RefreshToken
-from tests.accounts.api.conftest import generate_keys
-from tests.live_site import PRODUCTION_SECRET_KEY
+from tests.helpers.live_site import PRODUCTION_SECRET_KEY, manage_check
 
 pytestmark = pytest.mark.django_db
 
@@ -63,10 +59,8 @@ def test_plain_pyjwt_verifies_an_rs256_token_with_only_the_jwks(
     assert len(access) < 4096
 
 
-def test_es256_tokens_work(settings, tmp_path, user, obtain, api_client, bearer):
-    generated = generate_keys(tmp_path, "ES256")
-    settings.JWT_ALGORITHM = "ES256"
-    settings.JWT_SIGNING_KEY_FILE = str(generated["private"])
+def test_es256_tokens_work(key_pair, user, obtain, api_client, bearer):
+    key_pair("ES256")
 
     access = obtain().json()["access"]
 
@@ -76,15 +70,12 @@ def test_es256_tokens_work(settings, tmp_path, user, obtain, api_client, bearer)
 
 
 def test_rotated_key_keeps_earlier_tokens_valid(
-    settings, tmp_path, user, obtain, api_client, bearer
+    key_pair, settings, user, obtain, api_client, bearer
 ):
-    old = generate_keys(tmp_path / "old")
-    new = generate_keys(tmp_path / "new")
-    settings.JWT_ALGORITHM = "RS256"
-    settings.JWT_SIGNING_KEY_FILE = str(old["private"])
+    old = key_pair("RS256")
     old_access = obtain().json()["access"]
 
-    settings.JWT_SIGNING_KEY_FILE = str(new["private"])
+    new = key_pair("RS256")
     settings.JWT_VERIFYING_KEY_FILES = [str(old["public"])]
     new_access = obtain().json()["access"]
 
@@ -95,14 +86,11 @@ def test_rotated_key_keeps_earlier_tokens_valid(
     assert kids == {old["kid"], new["kid"]}
 
 
-def test_retired_key_is_refused(settings, tmp_path, user, obtain, api_client, bearer):
-    old = generate_keys(tmp_path / "old")
-    new = generate_keys(tmp_path / "new")
-    settings.JWT_ALGORITHM = "RS256"
-    settings.JWT_SIGNING_KEY_FILE = str(old["private"])
+def test_retired_key_is_refused(key_pair, user, obtain, api_client, bearer):
+    key_pair("RS256")
     old_access = obtain().json()["access"]
 
-    settings.JWT_SIGNING_KEY_FILE = str(new["private"])
+    key_pair("RS256")  # the old key is no longer among the verifying keys
 
     assert api_client.get("/api/me/", **bearer(old_access)).status_code == 401
 
@@ -179,22 +167,12 @@ def test_check_refuses_an_rsa_key_for_es256(settings, rs256):
 
 
 def test_manage_check_fails_with_a_short_key_in_production():
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=django_settings.BASE_DIR,
-        env={
-            "PATH": "/usr/bin:/bin",
-            "DJANGO_DEBUG": "0",
-            "DJANGO_SECRET_KEY": PRODUCTION_SECRET_KEY,
-            "DJANGO_ALLOWED_HOSTS": "auth.example.com",
-            "AUTHSITE_SITE_URL": "https://auth.example.com",
-            "JWT_SIGNING_KEY": "too-short",
-            "REDIS_URL": django_settings.REDIS_URL,
-            "AUTHSITE_VAR_DIR": tempfile.mkdtemp(),
-        },
-        capture_output=True,
-        text=True,
-        timeout=60,
+    result = manage_check(
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY=PRODUCTION_SECRET_KEY,
+        DJANGO_ALLOWED_HOSTS="auth.example.com",
+        AUTHSITE_SITE_URL="https://auth.example.com",
+        JWT_SIGNING_KEY="too-short",
     )
 
     assert result.returncode != 0

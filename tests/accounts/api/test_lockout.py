@@ -7,8 +7,8 @@ import pytest
 from django.conf import settings
 from django_redis import get_redis_connection
 
-from tests.conftest import sign_in
 from tests.factories import PASSWORD
+from tests.helpers.accounts import sign_in
 
 pytestmark = pytest.mark.django_db
 

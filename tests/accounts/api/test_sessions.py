@@ -4,8 +4,8 @@ import pytest
 from django.test import Client
 
 from accounts.selectors import sessions_for_user
-from tests.conftest import session_key_of, sign_in
 from tests.factories import PASSWORD
+from tests.helpers.accounts import session_key_of, sign_in
 
 pytestmark = pytest.mark.django_db
 

@@ -3,37 +3,20 @@ authentication falls back to the database."""
 
 import json
 import logging
-import subprocess
-import sys
-import tempfile
-from pathlib import Path
 
 import pytest
-from axes.handlers.proxy import AxesProxyHandler
-from django.conf import settings as django_settings
 
-from authsite.embedded_redis import EmbeddedRedis, free_port
+from authsite.embedded_redis import free_port
 from tests.factories import PASSWORD
+from tests.helpers.live_site import fresh_process
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def default_redis(settings):
-    """A Redis of this test's own as the default cache (lockout, throttles, tokens)."""
-    server = EmbeddedRedis(Path(tempfile.mkdtemp(prefix="authsite-api-down-")))
-    server.start()
-    original = django_settings.CACHES
-    settings.CACHES = {
-        **original,
-        "default": {**original["default"], "LOCATION": server.url},
-    }
-    # django-axes keeps its cache object from first use: make it pick up this one.
-    AxesProxyHandler.get_implementation(force=True)
-    yield server
-    server.stop()
-    settings.CACHES = original
-    AxesProxyHandler.get_implementation(force=True)
+def default_redis(stoppable_redis):
+    """The default cache (lockout, throttles, tokens), on a Redis this test may stop."""
+    return stoppable_redis("default")
 
 
 def test_health_is_200_when_everything_answers(api_client):
@@ -150,20 +133,11 @@ print(json.dumps({k: [r.status_code, r.json()] for k, r in answers.items()}))
 
 def test_database_down_gives_json_503s():
     # A separate process whose DATABASE_URL points at a port where nothing listens.
-    result = subprocess.run(
-        [sys.executable, "-c", DATABASE_DOWN_PROBE],
-        cwd=django_settings.BASE_DIR,
-        env={
-            "PATH": "/usr/bin:/bin",
-            "DJANGO_SETTINGS_MODULE": "authsite.settings",
-            "DATABASE_URL": f"postgres://nobody@127.0.0.1:{free_port()}/nothing",
-            "REDIS_URL": django_settings.REDIS_URL,
-            "AUTHSITE_REDIS_KEY_PREFIX": django_settings.REDIS_KEY_PREFIX,
-            "AUTHSITE_VAR_DIR": tempfile.mkdtemp(),
-        },
-        capture_output=True,
-        text=True,
-        timeout=60,
+    result = fresh_process(
+        "-c",
+        DATABASE_DOWN_PROBE,
+        DJANGO_SETTINGS_MODULE="authsite.settings",
+        DATABASE_URL=f"postgres://nobody@127.0.0.1:{free_port()}/nothing",
     )
 
     assert result.returncode == 0, result.stderr

@@ -1,15 +1,12 @@
-import dataclasses
 import re
 from io import StringIO
 
 import pytest
-import redis
 from django.core.management import call_command
 from django.test import Client
 
-from accounts.sessions.registry import strategy_settings
-from tests.conftest import sign_in
 from tests.factories import make_user
+from tests.helpers.accounts import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -21,22 +18,14 @@ TARGET_BYTES = 320
 
 
 @pytest.fixture
-def production_redis(settings, servers):
+def production_redis(use_strategy, servers):
     """The ``redis`` strategy as it ships (key prefix "authsite") on a Redis of our own."""
     primary = servers.redis_primary()
-    context = dataclasses.replace(
-        settings.SESSION_STRATEGY_CONTEXT,
-        redis_sessions_url=primary.url[:-1] + "1",
-        key_prefix="authsite",
+    use_strategy(
+        "redis", redis_sessions_url=primary.url[:-1] + "1", key_prefix="authsite"
     )
-    values = strategy_settings("redis", context).overrides()
-    settings.CACHES = {**settings.CACHES, **values.pop("CACHES")}
-    for name, value in values.items():
-        setattr(settings, name, value)
     yield primary
-    client = redis.Redis(port=primary.port)
-    client.flushall()
-    client.close()
+    servers.flush()
 
 
 def sessionstats(*args) -> str:

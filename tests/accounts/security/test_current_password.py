@@ -6,8 +6,8 @@ from django.core import mail
 from django.test import Client
 from rest_framework.test import APIClient
 
-from tests.conftest import sign_in
 from tests.factories import PASSWORD
+from tests.helpers.accounts import sign_in
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ import pickle
 import pytest
 
 from accounts.sessions.codec import CompactSessionCodec
-from tests.conftest import session_key_of
+from tests.helpers.accounts import session_key_of
 
 SIGNED_IN = {
     "_auth_user_id": "42",

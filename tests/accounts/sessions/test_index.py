@@ -9,8 +9,8 @@ from accounts import services
 from accounts.models import AuthEvent
 from accounts.selectors import sessions_for_user
 from accounts.sessions import timeouts
-from tests.conftest import session_key_of, sign_in
 from tests.factories import PASSWORD
+from tests.helpers.accounts import session_key_of, sign_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("server_strategy")]
 

@@ -1,10 +1,8 @@
 """The `jwt` strategy: pages signed in by an access-token cookie, renewed silently."""
 
 import re
-import tempfile
 import time
 from io import StringIO
-from pathlib import Path
 
 import jwt as pyjwt
 import pytest
@@ -12,25 +10,21 @@ from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
 from django_redis import get_redis_connection
-from rest_framework.test import APIClient
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 
 from accounts.selectors import sessions_for_user
 from accounts.sessions import timeouts
 from accounts.tokens import claims as tokens_claims
 from accounts.tokens import cookies, issue, keys
-from authsite.embedded_redis import EmbeddedRedis
-from tests.conftest import sign_in
 from tests.factories import PASSWORD
+from tests.helpers.accounts import sign_in
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def jwt_strategy(settings, servers):
-    from tests.strategies import strategy_apply
-
-    strategy_apply("jwt", settings, servers)
+def jwt_strategy(use_strategy):
+    return use_strategy("jwt")
 
 
 def access_of(client) -> str:
@@ -261,14 +255,11 @@ def test_refresh_is_refused_past_the_absolute_timeout(user, settings):
     assert "You are not signed in" in client.get("/").text
 
 
-def test_api_sign_in_is_a_session_and_ending_it_refuses_its_access_token(user):
-    api = APIClient()
-    pair = api.post(
-        "/api/auth/token/",
-        {"username": "alice", "password": PASSWORD},
-        format="json",
-        HTTP_USER_AGENT="curl/8.5.0",
-    ).json()
+def test_api_sign_in_is_a_session_and_ending_it_refuses_its_access_token(
+    user, api_client, obtain
+):
+    api = api_client
+    pair = obtain(HTTP_USER_AGENT="curl/8.5.0").json()
     headers = {"HTTP_AUTHORIZATION": f"Bearer {pair['access']}"}
     [entry] = sessions_for_user(user=user)
     assert entry.device.startswith("curl")
@@ -280,13 +271,8 @@ def test_api_sign_in_is_a_session_and_ending_it_refuses_its_access_token(user):
     assert response.json()["code"] == "session_ended"
 
 
-def test_api_refresh_keeps_the_sign_in_listed(user):
-    api = APIClient()
-    pair = api.post(
-        "/api/auth/token/",
-        {"username": "alice", "password": PASSWORD},
-        format="json",
-    ).json()
+def test_api_refresh_keeps_the_sign_in_listed(user, api_client, tokens):
+    api, pair = api_client, tokens
 
     renewed = api.post(
         "/api/auth/token/refresh/", {"refresh": pair["refresh"]}, format="json"
@@ -309,16 +295,9 @@ def test_without_remember_me_both_cookies_end_with_the_browser(user):
 
 
 @pytest.fixture
-def record_redis(settings):
+def record_redis(stoppable_redis):
     """The `default` Redis (the users' token records) on a server this test may stop."""
-    server = EmbeddedRedis(Path(tempfile.mkdtemp(prefix="authsite-jwt-")))
-    server.start()
-    settings.CACHES = {
-        **settings.CACHES,
-        "default": {**settings.CACHES["default"], "LOCATION": server.url},
-    }
-    yield server
-    server.stop()
+    return stoppable_redis("default")
 
 
 def test_signed_in_page_answers_503_when_the_token_records_are_unreachable(
@@ -388,12 +367,9 @@ def test_api_cookie_mode_sets_the_cookies_the_pages_sign_in_with(user, settings)
 
 
 def test_warm_api_call_checks_its_sign_in_in_the_same_single_command(
-    user, django_assert_num_queries
+    user, api_client, tokens, django_assert_num_queries
 ):
-    api = APIClient()
-    pair = api.post(
-        "/api/auth/token/", {"username": "alice", "password": PASSWORD}, format="json"
-    ).json()
+    api, pair = api_client, tokens
     headers = {"HTTP_AUTHORIZATION": f"Bearer {pair['access']}"}
     api.get("/api/me/", **headers)
     before = redis_calls()
@@ -424,11 +400,10 @@ def test_sign_ins_from_before_a_password_set_elsewhere_leave_the_list(user):
     assert "You are not signed in" in old.get("/").text
 
 
-def test_api_logout_ends_the_sign_in_and_its_access_token_at_once(user):
-    api = APIClient()
-    pair = api.post(
-        "/api/auth/token/", {"username": "alice", "password": PASSWORD}, format="json"
-    ).json()
+def test_api_logout_ends_the_sign_in_and_its_access_token_at_once(
+    user, api_client, tokens
+):
+    api, pair = api_client, tokens
 
     api.post("/api/auth/logout/", {"refresh": pair["refresh"]}, format="json")
 

@@ -1,30 +1,10 @@
-import subprocess
-import sys
-import tempfile
-
 import pytest
-from django.conf import settings as django_settings
 from django.core.exceptions import ImproperlyConfigured
 
 from accounts.sessions.registry import strategy_get, strategy_names
 from authsite.embedded_redis import free_port
-from tests.conftest import sign_in
-
-
-def manage_check(**env):
-    return subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=django_settings.BASE_DIR,
-        env={
-            "PATH": "/usr/bin:/bin",
-            "AUTHSITE_VAR_DIR": tempfile.mkdtemp(),
-            "REDIS_URL": django_settings.REDIS_URL,
-            **env,
-        },
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+from tests.helpers.accounts import sign_in
+from tests.helpers.live_site import manage_check
 
 
 def test_every_strategy_of_the_issue_is_registered():
@@ -57,75 +37,43 @@ def test_unknown_strategy_stops_start_up_with_the_list_of_names():
     assert "redis, redis-replicated, redis-sentinel, memcached" in result.stderr
 
 
-def test_check_passes_for_the_default_strategy():
-    result = manage_check()
+@pytest.mark.parametrize("strategy", [None, "jwt"], ids=["default", "jwt"])
+def test_check_passes_for_the_strategy(strategy):
+    env = {"AUTHSITE_SESSION_STRATEGY": strategy} if strategy else {}
+
+    result = manage_check(**env)
 
     assert result.returncode == 0, result.stderr
 
 
-def test_check_passes_for_the_jwt_strategy():
-    result = manage_check(AUTHSITE_SESSION_STRATEGY="jwt")
+# Each strategy with a server of its own, that server's variable set to a port where
+# nothing listens, and how the check's one line names it.
+UNREACHABLE = {
+    "jwt": ("REDIS_URL", "redis://127.0.0.1:{port}/0", "127.0.0.1:{port}"),
+    "memcached": ("MEMCACHED_LOCATION", "127.0.0.1:{port}", "127.0.0.1:{port}"),
+    "redis-sentinel": ("REDIS_SENTINELS", "127.0.0.1:{port}", "127.0.0.1:{port}"),
+    "redis-replicated": (
+        "REDIS_REPLICA_URLS",
+        "redis://127.0.0.1:{port}/0",
+        "redis://127.0.0.1:{port}/",
+    ),
+}
 
-    assert result.returncode == 0, result.stderr
 
-
-def test_check_fails_with_one_line_naming_the_jwt_strategys_unreachable_redis():
+@pytest.mark.parametrize("strategy", list(UNREACHABLE))
+def test_check_fails_with_one_line_naming_the_strategys_unreachable_server(strategy):
     port = free_port()
+    variable, value, named = UNREACHABLE[strategy]
 
     result = manage_check(
-        AUTHSITE_SESSION_STRATEGY="jwt", REDIS_URL=f"redis://127.0.0.1:{port}/0"
+        AUTHSITE_SESSION_STRATEGY=strategy, **{variable: value.format(port=port)}
     )
 
     assert result.returncode != 0
     lines = [line for line in result.stderr.splitlines() if "authsite.E002" in line]
     assert len(lines) == 1
-    assert "'jwt'" in lines[0]
-    assert f"127.0.0.1:{port}" in lines[0]
-
-
-def test_check_fails_with_one_line_naming_unreachable_memcached():
-    port = free_port()
-
-    result = manage_check(
-        AUTHSITE_SESSION_STRATEGY="memcached",
-        MEMCACHED_LOCATION=f"127.0.0.1:{port}",
-    )
-
-    assert result.returncode != 0
-    lines = [line for line in result.stderr.splitlines() if "authsite.E002" in line]
-    assert len(lines) == 1
-    assert "'memcached'" in lines[0]
-    assert f"127.0.0.1:{port}" in lines[0]
-
-
-def test_check_fails_naming_unreachable_sentinels():
-    port = free_port()
-
-    result = manage_check(
-        AUTHSITE_SESSION_STRATEGY="redis-sentinel",
-        REDIS_SENTINELS=f"127.0.0.1:{port}",
-    )
-
-    assert result.returncode != 0
-    lines = [line for line in result.stderr.splitlines() if "authsite.E002" in line]
-    assert len(lines) == 1
-    assert "'redis-sentinel'" in lines[0]
-    assert f"127.0.0.1:{port}" in lines[0]
-
-
-def test_check_fails_with_one_line_naming_an_unreachable_replica():
-    port = free_port()
-
-    result = manage_check(
-        AUTHSITE_SESSION_STRATEGY="redis-replicated",
-        REDIS_REPLICA_URLS=f"redis://127.0.0.1:{port}/0",
-    )
-
-    assert result.returncode != 0
-    lines = [line for line in result.stderr.splitlines() if "authsite.E002" in line]
-    assert len(lines) == 1
-    assert "'redis-replicated'" in lines[0]
-    assert f"redis://127.0.0.1:{port}/" in lines[0]
+    assert f"'{strategy}'" in lines[0]
+    assert named.format(port=port) in lines[0]
 
 
 def test_replicated_strategy_without_replicas_stops_start_up():

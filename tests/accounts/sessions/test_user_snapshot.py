@@ -1,9 +1,7 @@
 """A warm signed-in page: one round trip to the session store, no database query; and
 the user snapshot that makes it so is dropped at every change of the user."""
 
-import tempfile
 from importlib import import_module
-from pathlib import Path
 
 import pytest
 import redis
@@ -13,9 +11,7 @@ from django.core.cache import caches
 
 from accounts.models import User
 from accounts.sessions.cache import SNAPSHOT_GONE
-from authsite.embedded_redis import EmbeddedRedis
-from tests.conftest import session_key_of, sign_in
-from tests.strategies import strategy_apply, strategy_cleanup
+from tests.helpers.accounts import session_key_of, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -30,16 +26,9 @@ SNAPSHOT_STRATEGIES = (
 
 
 @pytest.fixture
-def own_redis(settings):
+def own_redis(stoppable_redis):
     """A Redis of this test's own as the session store: its counters count us alone."""
-    server = EmbeddedRedis(Path(tempfile.mkdtemp(prefix="authsite-snapshot-")))
-    server.start()
-    settings.CACHES = {
-        **django_settings.CACHES,
-        "sessions": {**django_settings.CACHES["sessions"], "LOCATION": server.url},
-    }
-    yield server
-    server.stop()
+    return stoppable_redis("sessions")
 
 
 def commands_sent(client: redis.Redis) -> dict[str, int]:
@@ -84,22 +73,21 @@ def test_warm_page_on_redis_is_one_mget_and_nothing_else(client, user, own_redis
 
 @pytest.mark.parametrize("name", SNAPSHOT_STRATEGIES)
 def test_warm_page_reads_no_database_row(
-    name, client, user, settings, servers, django_assert_num_queries
+    name, client, user, use_strategy, django_assert_num_queries
 ):
-    strategy_apply(name, settings, servers)
-    try:
-        warm_page(client, user)
-        with django_assert_num_queries(0):
-            response = client.get(PAGE)
-        assert response.status_code == 200
-    finally:
-        strategy_cleanup(name, servers)
+    use_strategy(name)
+    warm_page(client, user)
+
+    with django_assert_num_queries(0):
+        response = client.get(PAGE)
+
+    assert response.status_code == 200
 
 
 def test_page_on_db_is_one_query_for_session_and_user(
-    client, user, settings, servers, django_assert_num_queries
+    client, user, use_strategy, django_assert_num_queries
 ):
-    strategy_apply("db", settings, servers)
+    use_strategy("db")
     warm_page(client, user)
 
     with django_assert_num_queries(1) as captured:
@@ -109,8 +97,8 @@ def test_page_on_db_is_one_query_for_session_and_user(
     assert "accounts_user" in captured.captured_queries[0]["sql"]
 
 
-def test_page_on_db_signs_out_a_deactivated_user(client, user, settings, servers):
-    strategy_apply("db", settings, servers)
+def test_page_on_db_signs_out_a_deactivated_user(client, user, use_strategy):
+    use_strategy("db")
     warm_page(client, user)
 
     user.is_active = False
@@ -120,21 +108,20 @@ def test_page_on_db_signs_out_a_deactivated_user(client, user, settings, servers
 
 
 def test_warm_page_on_replicated_redis_is_one_round_trip(
-    client, user, settings, servers
+    client, user, use_strategy, servers
 ):
-    strategy_apply("redis-replicated", settings, servers)
-    try:
-        warm_page(client, user)
-        counters = [
-            redis.Redis(port=servers.redis_primary().port),
-            redis.Redis(port=servers.redis_replica().port),
-        ]
-        for counter in counters:
-            counter.config_resetstat()
-        assert client.get(PAGE).status_code == 200
-        sent = [commands_sent(counter) for counter in counters]
-    finally:
-        strategy_cleanup("redis-replicated", servers)
+    use_strategy("redis-replicated")
+    warm_page(client, user)
+    counters = [
+        redis.Redis(port=servers.redis_primary().port),
+        redis.Redis(port=servers.redis_replica().port),
+    ]
+    for counter in counters:
+        counter.config_resetstat()
+
+    assert client.get(PAGE).status_code == 200
+
+    sent = [commands_sent(counter) for counter in counters]
     # The read goes to this node's replica; the primary hears nothing from the page
     # (a replica's own replication traffic is not a command it was sent).
     assert sent[1] == {"mget": 1}
@@ -219,18 +206,15 @@ def test_last_login_update_keeps_the_snapshot(client, user, own_redis):
 
 @pytest.mark.parametrize("name", SNAPSHOT_STRATEGIES)
 def test_deactivation_signs_out_under_every_snapshot_strategy(
-    name, client, user, settings, servers
+    name, client, user, use_strategy
 ):
-    strategy_apply(name, settings, servers)
-    try:
-        warm_page(client, user)
+    use_strategy(name)
+    warm_page(client, user)
 
-        user.is_active = False
-        user.save()
+    user.is_active = False
+    user.save()
 
-        assert "Signed in as" not in client.get("/").text
-    finally:
-        strategy_cleanup(name, servers)
+    assert "Signed in as" not in client.get("/").text
 
 
 def test_first_page_after_sign_in_is_one_mget_too(client, user, own_redis):

@@ -1,8 +1,7 @@
 import pytest
 
 from accounts.sessions.strategies.redis_cluster.client import ClusterConnectionFactory
-from tests.helpers.redis_cluster import ClusterEnv, RedisClusterServers
-from tests.strategies import strategy_apply
+from tests.helpers.redis_cluster import RedisClusterServers
 
 
 @pytest.fixture
@@ -16,15 +15,19 @@ def own_cluster(tmp_path):
 
 
 @pytest.fixture
-def own_cluster_site(own_cluster, settings, transactional_db):
+def own_cluster_site(own_cluster, settings, use_strategy, transactional_db):
     """The site with its sessions on ``own_cluster``; every request writes its session.
 
     A touch interval of 0 writes the idle clock on every request, so the simulated
     users' requests write (MULTI and WAIT) as well as read while slots move. A short
     WAIT: after a failover the promoted primary has no replica until one rejoins.
     """
-    strategy_apply(
-        "redis-cluster", settings, ClusterEnv(own_cluster, AUTHSITE_REDIS_WAIT_MS="200")
+    use_strategy(
+        "redis-cluster",
+        env={
+            "REDIS_CLUSTER_NODES": own_cluster.location,
+            "AUTHSITE_REDIS_WAIT_MS": "200",
+        },
     )
     settings.AUTHSITE_SESSION_TOUCH_INTERVAL = 0
     return own_cluster

@@ -30,8 +30,8 @@ from accounts.sessions.strategies.redis_cluster.keys import (
     user_tag,
 )
 from authsite.embedded_redis import free_port
-from tests.conftest import session_key_of, sign_in
 from tests.factories import make_user
+from tests.helpers.accounts import session_key_of, sign_in
 
 pytestmark = [
     pytest.mark.django_db,

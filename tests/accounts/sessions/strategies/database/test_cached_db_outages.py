@@ -4,33 +4,19 @@
 raise on the next cache call in these paths; these tests pin the behaviour down.)
 """
 
-import dataclasses
-import tempfile
-from pathlib import Path
-
 import pytest
 
-from accounts.sessions.registry import strategy_settings
-from authsite.embedded_redis import EmbeddedRedis
-from tests.conftest import sign_in
+from tests.helpers.accounts import sign_in
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def cached_db_on_own_redis(settings):
+def cached_db_on_own_redis(stoppable_redis, use_strategy):
     """The cached_db strategy with its cache on a Redis this test may stop."""
-    server = EmbeddedRedis(Path(tempfile.mkdtemp(prefix="authsite-cached-db-")))
-    server.start()
-    context = dataclasses.replace(
-        settings.SESSION_STRATEGY_CONTEXT, redis_sessions_url=server.url
-    )
-    values = strategy_settings("cached_db", context).overrides()
-    settings.CACHES = {**settings.CACHES, **values.pop("CACHES")}
-    for name, value in values.items():
-        setattr(settings, name, value)
-    yield server
-    server.stop()
+    server = stoppable_redis()
+    use_strategy("cached_db", redis_sessions_url=server.url)
+    return server
 
 
 def test_cached_db_page_answers_503_when_its_cache_is_down(

@@ -1,57 +1,39 @@
 """redis-sentinel: a signed-in user stays signed in when the Redis primary dies."""
 
-import dataclasses
-import tempfile
 import time
-from pathlib import Path
 
 import pytest
 import redis
 from redis.sentinel import MasterNotFoundError, Sentinel
 
-from accounts.sessions.registry import strategy_settings
-from authsite.embedded_redis import EmbeddedRedis
-from tests.conftest import sign_in
+from tests.helpers.accounts import sign_in
 
 MASTER = "authsite-failover"
 
 
 @pytest.fixture
-def sentinel_group(settings):
+def sentinel_group(stoppable_redis, use_strategy):
     """A primary, its replica and a Sentinel that fails over after 500 ms, all ours."""
-    directory = Path(tempfile.mkdtemp(prefix="authsite-failover-"))
-    primary = EmbeddedRedis(directory)
-    primary.start()
-    replica = EmbeddedRedis(
-        directory, extra_args=["--replicaof", "127.0.0.1", str(primary.port)]
+    primary = stoppable_redis()
+    replica = stoppable_redis(
+        extra_args=["--replicaof", "127.0.0.1", str(primary.port)]
     )
-    replica.start()
-    sentinel = EmbeddedRedis(
-        directory,
+    sentinel = stoppable_redis(
         sentinel_config=(
             f"sentinel monitor {MASTER} 127.0.0.1 {primary.port} 1\n"
             f"sentinel down-after-milliseconds {MASTER} 500\n"
             f"sentinel failover-timeout {MASTER} 5000\n"
         ),
     )
-    sentinel.start()
-    context = dataclasses.replace(
-        settings.SESSION_STRATEGY_CONTEXT,
+    use_strategy(
+        "redis-sentinel",
         redis_sessions_url=primary.url,
         env={
             "REDIS_SENTINELS": f"127.0.0.1:{sentinel.port}",
             "REDIS_SENTINEL_MASTER": MASTER,
         },
     )
-    values = strategy_settings("redis-sentinel", context).overrides()
-    settings.CACHES = {**settings.CACHES, **values.pop("CACHES")}
-    for name, value in values.items():
-        setattr(settings, name, value)
-    try:
-        yield primary, replica, sentinel
-    finally:
-        for server in (sentinel, replica, primary):
-            server.stop()
+    return primary, replica, sentinel
 
 
 def promoted(watcher: Sentinel) -> tuple[str, int] | None:

@@ -14,7 +14,7 @@ from django.test import Client
 from accounts.sessions.strategies.redis.replica import replication_of
 from tests.factories import PASSWORD, make_user
 from tests.helpers.redis_replication import ReplicatedRedis
-from tests.strategies import strategy_apply
+from tests.helpers.strategies import strategy_apply
 
 pytestmark = pytest.mark.django_db
 

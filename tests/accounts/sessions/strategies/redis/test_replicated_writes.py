@@ -7,8 +7,6 @@ import pytest
 import redis
 from django.conf import settings
 
-from tests.strategies import strategy_apply, strategy_cleanup
-
 MARKER = "authsite-test-monitor-end"
 
 
@@ -34,10 +32,8 @@ def client_of(command: dict) -> str:
 
 
 @pytest.fixture(params=["redis-replicated", "redis-sentinel"])
-def replicated_strategy(request, settings, servers, db):
-    strategy_apply(request.param, settings, servers)
-    yield request.param
-    strategy_cleanup(request.param, servers)
+def replicated_strategy(request, use_strategy, db):
+    return use_strategy(request.param)
 
 
 def session_save_and_delete() -> str:
@@ -70,9 +66,9 @@ def test_each_session_write_waits_for_a_replica_on_its_own_connection(
 
 
 def test_sentinel_session_write_no_replica_acknowledged_is_saved_and_logged(
-    servers, settings, db, caplog
+    use_strategy, servers, settings, db, caplog
 ):
-    strategy_apply("redis-sentinel", settings, servers)
+    use_strategy("redis-sentinel")
     settings.AUTHSITE_REDIS_WAIT_MS = 50
     replica = servers.redis_replica().process
     replica.send_signal(signal.SIGSTOP)  # alive, but acknowledges nothing
@@ -83,9 +79,6 @@ def test_sentinel_session_write_no_replica_acknowledged_is_saved_and_logged(
     finally:
         replica.send_signal(signal.SIGCONT)
 
-    try:
-        # Answered anyway: the session is on the primary.
-        assert session.exists(session.session_key)
-        assert "session write reached 0 of 1 Redis replicas within 50 ms" in caplog.text
-    finally:
-        strategy_cleanup("redis-sentinel", servers)
+    # Answered anyway: the session is on the primary.
+    assert session.exists(session.session_key)
+    assert "session write reached 0 of 1 Redis replicas within 50 ms" in caplog.text

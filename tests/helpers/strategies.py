@@ -10,19 +10,30 @@ from django.contrib.sessions.backends.base import SessionBase
 from django.core.cache import caches
 
 from accounts.sessions.registry import strategy_get, strategy_settings
-from tests.servers import Servers
+from tests.helpers.servers import Servers
 
 
-def strategy_apply(name: str, settings_fixture, servers: Servers) -> None:
-    """Switch the running settings to strategy ``name`` (pytest-django undoes it)."""
+def strategy_apply(
+    name: str, settings_fixture, servers: Servers, **context_changes
+) -> None:
+    """Switch the running settings to strategy ``name`` (pytest-django undoes it).
+
+    Strategies that need servers of their own get the run's extra ``servers``, unless
+    ``context_changes`` (fields of StrategyContext) name the sessions Redis or the
+    environment.
+    """
     base = settings_fixture.SESSION_STRATEGY_CONTEXT
-    sessions_url = servers.sessions_url_for(name) or base.redis_sessions_url
+    sessions_url = context_changes.pop("redis_sessions_url", None)
+    env = context_changes.pop("env", None)
     context = dataclasses.replace(
         base,
-        redis_sessions_url=sessions_url,
-        env={**base.env, **servers.env_for(name)},
+        redis_sessions_url=(
+            sessions_url or servers.sessions_url_for(name) or base.redis_sessions_url
+        ),
+        env={**base.env, **(servers.env_for(name) if env is None else env)},
         # Cookie names follow SESSION_COOKIE_SECURE, as accounts.tokens.cookies does.
         secure_cookies=settings_fixture.SESSION_COOKIE_SECURE,
+        **context_changes,
     )
     values = strategy_settings(name, context).overrides()
     settings_fixture.CACHES = {**settings_fixture.CACHES, **values.pop("CACHES", {})}

@@ -11,12 +11,13 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 from authsite.embedded_redis import free_port, port_open, process_stop
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parents[2]
 
 PRODUCTION_SECRET_KEY = "q8Vn2!tR-wZ4pL0m@Ks7#yB1xE9uH3dJ6cF5gA^zT_" * 2
 PRODUCTION_JWT_SIGNING_KEY = "z7Kq-Lr2+Vb9#Hn4$Wc6!Tm1@Yd8%Gs3^Pf5&Jx0*Ae7" * 2
@@ -55,6 +56,34 @@ def site_env(
         )
     env.update(extra)
     return env
+
+
+def fresh_process(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """Run ``python *args`` in the project folder, in a process whose environment is
+    ``env`` over a bare one (PATH, a var folder of its own, the run's Redis and key
+    prefix); return the result, failed or not."""
+    from django.conf import settings
+
+    with tempfile.TemporaryDirectory(prefix="authsite-fresh-") as var_dir:
+        return subprocess.run(
+            [sys.executable, *args],
+            cwd=BASE_DIR,
+            env={
+                "PATH": "/usr/bin:/bin",
+                "AUTHSITE_VAR_DIR": var_dir,
+                "REDIS_URL": settings.REDIS_URL,
+                "AUTHSITE_REDIS_KEY_PREFIX": settings.REDIS_KEY_PREFIX,
+                **env,
+            },
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+
+def manage_check(**env: str) -> subprocess.CompletedProcess[str]:
+    """``manage.py check`` in a fresh process (see fresh_process)."""
+    return fresh_process("manage.py", "check", **env)
 
 
 def manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:

@@ -1,6 +1,6 @@
 """Extra real servers some session strategies need, started once per test run.
 
-Each starts on first use and is stopped at the end of the run (``servers_stop``):
+Each starts on first use and is stopped at the end of the run (``Servers.stop``):
 a Redis primary with one replica and one Sentinel watching it (``redis-replicated``,
 ``redis-sentinel``), a memcached (``memcached``) and a Redis Cluster of 3 primaries
 and 3 replicas (``redis-cluster``). They are this run's own, so the
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import tempfile
 import time
 from pathlib import Path
 
@@ -66,8 +65,8 @@ class Memcached:
 class Servers:
     """The run's extra servers, each started on first use."""
 
-    def __init__(self) -> None:
-        self.directory = Path(tempfile.mkdtemp(prefix="authsite-test-servers-"))
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
         self.primary: EmbeddedRedis | None = None
         self.replica: EmbeddedRedis | None = None
         self.sentinel: EmbeddedRedis | None = None
