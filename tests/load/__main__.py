@@ -128,9 +128,13 @@ async def sign_ins_check(base_url: str, usernames: list[str], run_id: str) -> li
         base_url=base_url, timeout=60, limits=limits
     ) as client:
 
-        async def one(username: str) -> None:
+        async def one(number: int, username: str) -> None:
             async with semaphore:
-                user = scenario.SimulatedUser(client, record, number=0, run_id=run_id)
+                # Each from an address of its own, as in the run: the sign-in form is
+                # throttled per client address.
+                user = scenario.SimulatedUser(
+                    client, record, number=number, run_id=run_id
+                )
                 user.username = username
                 response = await user.post_form(
                     "login",
@@ -140,7 +144,7 @@ async def sign_ins_check(base_url: str, usernames: list[str], run_id: str) -> li
                 if response is None or response.status_code != 302:
                     failed.append(username)
 
-        await asyncio.gather(*(one(name) for name in usernames))
+        await asyncio.gather(*(one(n, name) for n, name in enumerate(usernames)))
     return failed
 
 
