@@ -100,14 +100,14 @@ def use_strategy(settings, servers):
     """Switch this test to a session strategy: ``use_strategy(name, **context)``.
 
     ``context`` replaces fields of the strategy context (``redis_sessions_url``, ``env``,
-    ``key_prefix``); then the test's own servers hold its sessions and nothing of the
-    run's extra servers is cleaned up after it.
+    ``key_prefix``). With ``redis_sessions_url`` the test's own servers hold its sessions
+    and nothing of the run's extra servers is cleaned up after it.
     """
     used = []
 
     def use(name: str, **context) -> str:
         strategy_apply(name, settings, servers, **context)
-        if not context:
+        if "redis_sessions_url" not in context:
             used.append(name)
         return name
 
