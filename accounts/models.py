@@ -198,3 +198,43 @@ class LiveSession(models.Model):
 
     def __str__(self) -> str:
         return str(self._meta.verbose_name)
+
+
+class Authenticator(models.Model):
+    """One second factor of a user: an authenticator app, a set of recovery codes, or a
+    passkey. What each kind keeps lives in ``data`` (the TOTP secret encrypted, recovery
+    codes hashed, a passkey's public key), read and written only by its module in
+    ``accounts/mfa/``.
+    """
+
+    class Kind(models.TextChoices):
+        TOTP = "totp", _("authenticator app")
+        RECOVERY_CODES = "recovery_codes", _("recovery codes")
+        PASSKEY = "passkey", _("passkey")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="authenticators",
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    name = models.CharField(max_length=100, blank=True)
+    data = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("second factor")
+        verbose_name_plural = _("second factors")
+        constraints: ClassVar = [
+            # One app and one set of recovery codes per user; any number of passkeys.
+            models.UniqueConstraint(
+                fields=["user", "kind"],
+                condition=models.Q(kind__in=["totp", "recovery_codes"]),
+                name="authenticator_one_app_one_code_set",
+            ),
+        ]
+        indexes: ClassVar = [models.Index(fields=["user", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of {self.user_id}"
