@@ -133,7 +133,10 @@ def session_end_reason(request) -> str | None:
         and strategy_active().server_side
         and session.get("_auth_user_id") is None
     ):
-        reason = end_reasons.reason_of(session_key=index_key_of(cookie) or cookie)
+        # An engine whose cookie does not name its index entry says which it was.
+        ended_key = getattr(session, "ended_index_key", None)
+        key = ended_key() if ended_key is not None else index_key_of(cookie) or cookie
+        reason = end_reasons.reason_of(session_key=key or "")
     setattr(request, END_REASON_ATTRIBUTE, reason)
     return reason
 

@@ -11,10 +11,18 @@ from django.test import Client
 from accounts.models import AuthEvent
 from accounts.selectors import sessions_for_user
 from accounts.sessions import end_reasons, timeouts
+from accounts.sessions.index import index_key_of
 from tests.factories import PASSWORD
 from tests.helpers.accounts import session_key_of, sign_in
 
 pytestmark = pytest.mark.django_db
+
+
+# The default strategy, and jwt, whose cookie is a token that names its sign-in only
+# through its claims (signed_cookies keeps nothing on the server: docs/security.md).
+@pytest.fixture(autouse=True, params=["redis", "jwt"])
+def reasons_strategy(request, use_strategy):
+    return use_strategy(request.param)
 
 
 def signed_in_client(username: str = "alice", **extra) -> Client:
@@ -117,7 +125,7 @@ def test_own_sign_out_shows_no_reason(user):
 
 def test_reason_is_kept_in_the_store_not_in_a_cookie(user):
     phone = signed_in_client(REMOTE_ADDR="198.51.100.7")
-    ended_key = session_key_of(phone)
+    ended_key = index_key_of(session_key_of(phone))
     revoke_from(signed_in_client(), user, ip="198.51.100.7")
 
     response = phone.get("/accounts/login/")
@@ -131,7 +139,7 @@ def test_reason_is_kept_in_the_store_not_in_a_cookie(user):
 
 def test_reason_is_kept_with_a_time_to_live(user):
     phone = signed_in_client(REMOTE_ADDR="198.51.100.7")
-    ended_key = session_key_of(phone)
+    ended_key = index_key_of(session_key_of(phone))
 
     revoke_from(signed_in_client(), user, ip="198.51.100.7")
 
@@ -141,7 +149,7 @@ def test_reason_is_kept_with_a_time_to_live(user):
 
 def test_sign_in_page_says_nothing_once_the_reason_is_gone(user):
     phone = signed_in_client(REMOTE_ADDR="198.51.100.7")
-    ended_key = session_key_of(phone)
+    ended_key = index_key_of(session_key_of(phone))
     revoke_from(signed_in_client(), user, ip="198.51.100.7")
 
     end_reasons.reason_forget(session_key=ended_key)
