@@ -92,7 +92,9 @@ def _prepare(case: Case) -> None:
             page = client.request("GET", case.path)
             if client.cookies:
                 case.headers["Cookie"] = _cookie_header(client)
-            if case.node == CEILING_NODE and user not in page.body.decode(errors="replace"):
+            if case.node == CEILING_NODE and user not in page.body.decode(
+                errors="replace"
+            ):
                 case.unavailable = "the page does not show the ceiling's user"
         elif case.name.startswith("page_"):
             browser_sign_in(client, username=user, password=LAB_PASSWORD)

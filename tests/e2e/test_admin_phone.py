@@ -11,9 +11,7 @@ PHONE = {"width": 390, "height": 844}
 
 def sideways(page: Page) -> int:
     """How many pixels the page is wider than the window (0 when it fits)."""
-    return page.evaluate(
-        "document.documentElement.scrollWidth - window.innerWidth"
-    )
+    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
 
 
 @pytest.fixture

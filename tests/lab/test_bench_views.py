@@ -39,6 +39,8 @@ def test_bench_page_anonymous_says_nobody_is_signed_in(client):
 
 
 def test_every_page_case_and_hello_request_the_bench_page():
-    cases = [c for c in cases_define() if c.name == "hello" or c.name.startswith("page_")]
+    cases = [
+        c for c in cases_define() if c.name == "hello" or c.name.startswith("page_")
+    ]
 
     assert {c.path for c in cases} == {PAGE}
