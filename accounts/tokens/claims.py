@@ -212,7 +212,8 @@ def token_sign_in_named(raw: str) -> str | None:
         payload = token_backend().decode(raw, expired_ok=True)
     except TokenBackendError:
         return None
-    claim = {"access": "sid", "refresh": "jti"}.get(payload.get("token_type"))
+    kind = payload.get("token_type")
+    claim = "sid" if kind == "access" else "jti" if kind == "refresh" else None
     value = payload.get(claim) if claim is not None else None
     return value if isinstance(value, str) else None
 
