@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from importlib import import_module
 from collections.abc import Mapping
 from dataclasses import dataclass
+from importlib import import_module
 from typing import Any
 
 from django.conf import settings
@@ -22,13 +22,13 @@ from django.http import HttpRequest
 from django.utils.crypto import constant_time_compare
 
 from accounts.models import AuthEvent, User
+from accounts.sessions import end_reasons
 from accounts.sessions.index import (
     SessionEntry,
     index_active,
     index_entries,
     session_entry,
 )
-from accounts.sessions import end_reasons
 from accounts.sessions.registry import strategy_active
 from accounts.sessions.strategies.jwt.sign_ins import SIGN_IN_RULES
 from accounts.tokens import records
