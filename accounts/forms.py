@@ -142,15 +142,9 @@ class LoginForm(auth_forms.AuthenticationForm):
             wait = lockout.seconds_left(
                 self.request, {"username": self.cleaned_data.get("username")}
             )
-            minutes = max(1, -(-wait // 60))
-            message = ngettext(
-                "Too many failed sign-in attempts for this account from your "
-                "address. Try again in %(minutes)d minute.",
-                "Too many failed sign-in attempts for this account from your "
-                "address. Try again in %(minutes)d minutes.",
-                minutes,
-            ) % {"minutes": minutes}
-            return forms.ValidationError(message, code="locked_out")
+            return forms.ValidationError(
+                lockout.lockout_message(wait=wait), code="locked_out"
+            )
         return super().get_invalid_login_error()
 
 

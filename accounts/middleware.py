@@ -12,7 +12,11 @@ from django.utils.functional import SimpleLazyObject
 
 from accounts.models import AuthEvent
 from accounts.receivers import END_KIND_ATTRIBUTE
-from accounts.selectors import session_user, user_for_update
+from accounts.selectors import (
+    session_user,
+    signed_cookie_end_reason,
+    user_for_update,
+)
 from accounts.sessions import end_reasons, timeouts
 from accounts.sessions.index import index_key_of, index_touch, session_index_key
 from accounts.sessions.registry import strategy_active
@@ -100,6 +104,8 @@ class SessionMiddleware(DjangoSessionMiddleware):
             keep_cookie = (
                 response.status_code != 503 and session_end_reason(request) is not None
             )
+            if response.status_code != 503 and not strategy_active().server_side:
+                _signed_cookie_end_refer(request)
             response = super().process_response(request, response)
             name = settings.SESSION_COOKIE_NAME
             if keep_cookie and name in response.cookies:
@@ -118,6 +124,28 @@ class SessionMiddleware(DjangoSessionMiddleware):
 END_REASON_ATTRIBUTE = "authsite_session_end_reason"
 
 
+def _signed_cookie_end_refer(request) -> None:
+    # A signed cookie is its own session: the one this request ended is deleted with
+    # the answer (keeping it would keep its data). Its reason goes to the store, and
+    # the new anonymous session names it by reference, for the sign-in page.
+    cookie = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    session = getattr(request, "session", None)
+    if (
+        not cookie
+        or session is None
+        or not session.accessed
+        or session.get("_auth_user_id") is not None
+        or session.get(end_reasons.REFERENCE_SESSION_KEY)
+    ):
+        return
+    reason = signed_cookie_end_reason(cookie=cookie)
+    if reason is not None:
+        end_reasons.reason_keep(session_key=cookie, reason=reason)
+        session[end_reasons.REFERENCE_SESSION_KEY] = end_reasons.reason_reference(
+            session_key=cookie
+        )
+
+
 def session_end_reason(request) -> str | None:
     """Why the server ended the session this request's cookie names; None when it did
     not, or when the request is signed in. Looked up once per request."""
@@ -127,13 +155,21 @@ def session_end_reason(request) -> str | None:
     cookie = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
     session = getattr(request, "session", None)
     # A signed cookie is its own session: keeping it would keep its data.
+    if session is not None and session.get("_auth_user_id") is None:
+        reference = session.get(end_reasons.REFERENCE_SESSION_KEY)
+        if reference:
+            reason = end_reasons.reason_of_reference(reference=reference)
     if (
-        cookie
+        reason is None
+        and cookie
         and session is not None
         and strategy_active().server_side
         and session.get("_auth_user_id") is None
     ):
-        reason = end_reasons.reason_of(session_key=index_key_of(cookie) or cookie)
+        # An engine whose cookie does not name its index entry says which it was.
+        ended_key = getattr(session, "ended_index_key", None)
+        key = ended_key() if ended_key is not None else index_key_of(cookie) or cookie
+        reason = end_reasons.reason_of(session_key=key or "")
     setattr(request, END_REASON_ATTRIBUTE, reason)
     return reason
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from importlib import import_module
 from typing import Any
 
 from django.conf import settings
@@ -21,6 +22,7 @@ from django.http import HttpRequest
 from django.utils.crypto import constant_time_compare
 
 from accounts.models import AuthEvent, User
+from accounts.sessions import end_reasons
 from accounts.sessions.index import (
     SessionEntry,
     index_active,
@@ -186,6 +188,26 @@ def _snapshot_fits(session: SessionBase, snapshot: Any) -> bool:
             snapshot.get("hash", ""), session.get(HASH_SESSION_KEY) or ""
         )
     )
+
+
+def signed_cookie_end_reason(*, cookie: str) -> str | None:
+    """Why a signed-cookie session that this request ended was ended: the reason a
+    timeout kept for it, else a password changed since it signed in (its cookie
+    carries a fingerprint of the old password; the latest password event says whether
+    it was changed or reset). None when nothing ended it (a sign-out of its own)."""
+    engine = import_module(settings.SESSION_ENGINE)
+    data = engine.SessionStore(cookie).load()
+    user_id, fingerprint = data.get(SESSION_KEY), data.get(HASH_SESSION_KEY)
+    if user_id is None or not isinstance(fingerprint, str):
+        return None  # an anonymous cookie, or one that is not ours
+    reason = end_reasons.reason_of(session_key=cookie)
+    if reason is not None:
+        return reason
+    user = User.objects.filter(pk=user_id).first()
+    if user is None or constant_time_compare(fingerprint, user.get_session_auth_hash()):
+        return None
+    event = AuthEvent.objects.filter(user=user, kind__in=PASSWORD_KINDS).first()
+    return event.kind if event is not None else AuthEvent.Kind.PASSWORD_CHANGE
 
 
 def session_user(*, request: HttpRequest) -> AbstractBaseUser | AnonymousUser:

@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
-from accounts.models import AuthEvent, User, time_zone_names
+from accounts.models import AuthEvent, User, time_zone_known
 from accounts.security import current_password, lockout
 from accounts.security.client_ip import client_ip
 from accounts.selectors import (
@@ -77,7 +77,7 @@ def user_profile_update(
 def user_time_zone_learn(*, user: User, time_zone: str) -> bool:
     """Keep the browser's time zone for a user who has none yet (a zone chosen on
     the profile is left as it is). Return whether it was saved."""
-    if user.time_zone or time_zone not in time_zone_names():
+    if user.time_zone or not time_zone_known(time_zone):
         return False
     user.time_zone = time_zone
     user.save(update_fields=["time_zone"])

@@ -43,21 +43,26 @@ class LockoutBackend(AxesStandaloneBackend):
         return super().authenticate(request, username, password, **kwargs)
 
 
+def lockout_message(*, wait: int) -> str:
+    """What a locked-out client is told, in whole minutes rounded up, translated now
+    (in the request's language)."""
+    minutes = max(1, -(-wait // 60))
+    return ngettext(
+        "Too many failed sign-in attempts for this account from your "
+        "address. Try again in %(minutes)d minute.",
+        "Too many failed sign-in attempts for this account from your "
+        "address. Try again in %(minutes)d minutes.",
+        minutes,
+    ) % {"minutes": minutes}
+
+
 class LockedOut(APIException):
     status_code = status.HTTP_429_TOO_MANY_REQUESTS
     default_code = "locked_out"
 
     def __init__(self, *, wait: int) -> None:
-        minutes = max(1, -(-wait // 60))
         # Translated when raised: in the language of the request (Accept-Language).
-        message = ngettext(
-            "Too many failed sign-in attempts for this account from your "
-            "address. Try again in %(minutes)d minute.",
-            "Too many failed sign-in attempts for this account from your "
-            "address. Try again in %(minutes)d minutes.",
-            minutes,
-        ) % {"minutes": minutes}
-        super().__init__(message)
+        super().__init__(lockout_message(wait=wait))
         self.wait = wait
 
 

@@ -17,12 +17,27 @@ from django.utils.crypto import salted_hmac
 REASON_TTL_SECONDS = 15 * 60
 KEY_SALT = "accounts.sessions.end_reasons"
 REASON_FIELD = "ended"
+#: The anonymous session's field that holds a ``reason_reference`` (signed cookies).
+REFERENCE_SESSION_KEY = "_authsite_ended"
+
+
+def reason_reference(*, session_key: str) -> str:
+    """A name for the reason kept for ``session_key`` that reveals nothing of the key.
+
+    Under ``signed_cookies`` the cookie is the session itself and is deleted when the
+    session ends, so the new, anonymous cookie carries this reference instead: the
+    reason stays in the store.
+    """
+    # A digest, not the session key: listing the store shows no usable key.
+    return salted_hmac(KEY_SALT, session_key, algorithm="sha256").hexdigest()[:32]
 
 
 def _key(session_key: str) -> str:
-    # A digest, not the session key: listing the store shows no usable key.
-    digest = salted_hmac(KEY_SALT, session_key, algorithm="sha256").hexdigest()[:32]
-    return f"authsite:ended:{digest}"
+    return _store_key(reason_reference(session_key=session_key))
+
+
+def _store_key(reference: str) -> str:
+    return f"authsite:ended:{reference}"
 
 
 def reason_keep(*, session_key: str, reason: str) -> None:
@@ -39,7 +54,14 @@ def reason_of(*, session_key: str) -> str | None:
     """Why the session ``session_key`` was ended, if the server ended it lately."""
     if not session_key:
         return None
-    value = caches["sessions"].get(_key(session_key))
+    return reason_of_reference(reference=reason_reference(session_key=session_key))
+
+
+def reason_of_reference(*, reference: str) -> str | None:
+    """Why the session that ``reference`` (see ``reason_reference``) names was ended."""
+    if not reference:
+        return None
+    value = caches["sessions"].get(_store_key(reference))
     reason = value.get(REASON_FIELD) if isinstance(value, dict) else None
     return reason if isinstance(reason, str) else None
 

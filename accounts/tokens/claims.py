@@ -78,7 +78,9 @@ class KeyedTokenBackend(TokenBackend):
             headers={"kid": self.keys.signing_kid},
         )
 
-    def decode(self, token: Any, verify: bool = True) -> dict[str, Any]:
+    def decode(
+        self, token: Any, verify: bool = True, *, expired_ok: bool = False
+    ) -> dict[str, Any]:
         try:
             if isinstance(token, bytes):
                 token = token.decode("ascii")
@@ -95,7 +97,11 @@ class KeyedTokenBackend(TokenBackend):
                 audience=self.audience,
                 issuer=self.issuer,
                 leeway=self.get_leeway(),
-                options={"require": REQUIRED_CLAIMS, "verify_signature": verify},
+                options={
+                    "require": REQUIRED_CLAIMS,
+                    "verify_signature": verify,
+                    "verify_exp": not expired_ok,
+                },
             )
         except jwt.ExpiredSignatureError as exc:
             raise TokenBackendExpiredToken("Token is expired") from exc
@@ -193,6 +199,23 @@ def refresh_token_read(raw: str) -> RefreshToken:
         return RefreshToken(raw)  # type: ignore[arg-type]  # as above
     except TokenError as exc:
         raise TokenInvalid(exc.args[0]) from exc
+
+
+def token_sign_in_named(raw: str) -> str | None:
+    """The sign-in that a token this site signed names, even after the token expired:
+    an access token's ``sid``, a refresh token's ``jti``; None for anything else.
+
+    Only for saying why that sign-in ended: it checks the signature, issuer and
+    audience but not the time, nor whether the sign-in lives, so it vouches for nothing.
+    """
+    try:
+        payload = token_backend().decode(raw, expired_ok=True)
+    except TokenBackendError:
+        return None
+    kind = payload.get("token_type")
+    claim = "sid" if kind == "access" else "jti" if kind == "refresh" else None
+    value = payload.get(claim) if claim is not None else None
+    return value if isinstance(value, str) else None
 
 
 def issued_token_read(raw: str) -> UntypedToken:

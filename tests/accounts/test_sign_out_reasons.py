@@ -11,10 +11,25 @@ from django.test import Client
 from accounts.models import AuthEvent
 from accounts.selectors import sessions_for_user
 from accounts.sessions import end_reasons, timeouts
+from accounts.sessions.index import index_key_of
 from tests.factories import PASSWORD
 from tests.helpers.accounts import session_key_of, sign_in
 
 pytestmark = pytest.mark.django_db
+
+
+# The default strategy, and jwt, whose cookie is a token that names its sign-in only
+# through its claims.
+@pytest.fixture(autouse=True, params=["redis", "jwt"])
+def reasons_strategy(request, use_strategy):
+    return use_strategy(request.param)
+
+
+# Under signed_cookies the server keeps no session and ends none from elsewhere: what
+# can end one is a password changed elsewhere and a timeout.
+signed_cookies_too = pytest.mark.parametrize(
+    "reasons_strategy", ["redis", "jwt", "signed_cookies"], indirect=True
+)
 
 
 def signed_in_client(username: str = "alice", **extra) -> Client:
@@ -56,6 +71,7 @@ def test_session_ended_by_staff_says_so(user, staff_user):
     assert "A staff member ended your session." in sign_in_page_after(phone)
 
 
+@signed_cookies_too
 def test_password_changed_elsewhere_says_so(user):
     phone = signed_in_client()
     laptop = signed_in_client()
@@ -78,8 +94,11 @@ def shift_clock(client: Client, *, started_ago: int, seen_ago: int) -> None:
     session[timeouts.STARTED_KEY] = now - started_ago
     session[timeouts.SEEN_KEY] = now - seen_ago
     session.save()
+    # A signed cookie is the session: saving it makes a new cookie.
+    client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
 
 
+@signed_cookies_too
 def test_idle_timeout_says_so(user):
     client = signed_in_client()
     idle = settings.AUTHSITE_SESSION_IDLE_TIMEOUT
@@ -88,6 +107,7 @@ def test_idle_timeout_says_so(user):
     assert "after a while without activity" in sign_in_page_after(client)
 
 
+@signed_cookies_too
 def test_absolute_timeout_says_so(user):
     client = signed_in_client()
     shift_clock(
@@ -106,6 +126,7 @@ def test_session_limit_says_so(user, settings):
     assert "more devices than the site allows" in sign_in_page_after(first)
 
 
+@signed_cookies_too
 def test_own_sign_out_shows_no_reason(user):
     client = signed_in_client()
     client.post("/accounts/logout/")
@@ -117,7 +138,7 @@ def test_own_sign_out_shows_no_reason(user):
 
 def test_reason_is_kept_in_the_store_not_in_a_cookie(user):
     phone = signed_in_client(REMOTE_ADDR="198.51.100.7")
-    ended_key = session_key_of(phone)
+    ended_key = index_key_of(session_key_of(phone))
     revoke_from(signed_in_client(), user, ip="198.51.100.7")
 
     response = phone.get("/accounts/login/")
@@ -131,7 +152,7 @@ def test_reason_is_kept_in_the_store_not_in_a_cookie(user):
 
 def test_reason_is_kept_with_a_time_to_live(user):
     phone = signed_in_client(REMOTE_ADDR="198.51.100.7")
-    ended_key = session_key_of(phone)
+    ended_key = index_key_of(session_key_of(phone))
 
     revoke_from(signed_in_client(), user, ip="198.51.100.7")
 
@@ -141,9 +162,34 @@ def test_reason_is_kept_with_a_time_to_live(user):
 
 def test_sign_in_page_says_nothing_once_the_reason_is_gone(user):
     phone = signed_in_client(REMOTE_ADDR="198.51.100.7")
-    ended_key = session_key_of(phone)
+    ended_key = index_key_of(session_key_of(phone))
     revoke_from(signed_in_client(), user, ip="198.51.100.7")
 
     end_reasons.reason_forget(session_key=ended_key)
 
     assert 'id="signed-out-reason"' not in phone.get("/accounts/login/").text
+
+
+@pytest.mark.parametrize("reasons_strategy", ["signed_cookies"], indirect=True)
+def test_signed_cookie_after_the_end_names_the_reason_and_holds_no_sign_in(user):
+    phone = signed_in_client()
+    ended_cookie = session_key_of(phone)
+    laptop = signed_in_client()
+    laptop.post(
+        "/accounts/password/change/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "a fresh passphrase 2026",
+            "new_password2": "a fresh passphrase 2026",
+        },
+    )
+
+    phone.get("/accounts/sessions/")
+    session = phone.session
+
+    assert session_key_of(phone) != ended_cookie
+    assert session.get("_auth_user_id") is None
+    assert set(session.keys()) == {end_reasons.REFERENCE_SESSION_KEY}
+    assert end_reasons.reason_of(session_key=ended_cookie) == (
+        AuthEvent.Kind.PASSWORD_CHANGE
+    )

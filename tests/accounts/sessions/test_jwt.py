@@ -198,6 +198,7 @@ def test_logout_blacklists_the_refresh_token_and_clears_both_cookies(user):
 
 def test_session_ended_elsewhere_signs_that_browser_out_on_its_next_request(user):
     victim = browser(REMOTE_ADDR="198.51.100.9")
+    refresh_sent = refresh_of(victim)
     mine = browser()
     [entry] = [e for e in sessions_for_user(user=user) if e.ip == "198.51.100.9"]
 
@@ -205,8 +206,13 @@ def test_session_ended_elsewhere_signs_that_browser_out_on_its_next_request(user
 
     response = victim.get("/")
     assert "You are not signed in" in response.text
-    assert response.cookies[settings.SESSION_COOKIE_NAME].value == ""
+    # The refresh cookie goes; the access cookie stays while the reason is kept, to
+    # name the ended sign-in to the sign-in page, and signs nobody in.
+    assert response.cookies[cookies.refresh_cookie_name()].value == ""
+    assert settings.SESSION_COOKIE_NAME not in response.cookies
+    assert "You are not signed in" in victim.get("/").text
     # Its refresh token cannot bring it back either.
+    victim.cookies[cookies.refresh_cookie_name()] = refresh_sent
     del victim.cookies[settings.SESSION_COOKIE_NAME]
     assert "You are not signed in" in victim.get("/").text
 

@@ -244,3 +244,38 @@ def test_queryset_update_of_users_drops_the_snapshot(client, user, own_redis):
     User.objects.filter(pk=user.pk).update(first_name="Alice")
 
     assert snapshot_of(client) == SNAPSHOT_GONE
+
+
+def test_warm_page_on_cached_db_is_one_mget_to_its_cache(
+    client, user, use_strategy, stoppable_redis, django_assert_num_queries
+):
+    use_strategy("cached_db")
+    cache = stoppable_redis("sessions")
+    warm_page(client, user)
+    counter = redis.Redis(port=cache.port)
+    counter.config_resetstat()
+
+    with django_assert_num_queries(0):
+        response = client.get(PAGE)
+
+    assert response.status_code == 200
+    assert commands_sent(counter) == {"mget": 1}
+
+
+def test_warm_page_on_redis_cluster_is_one_mget_to_one_node(
+    client, user, use_strategy, servers
+):
+    use_strategy("redis-cluster")
+    warm_page(client, user)
+    cluster = servers.redis_cluster()
+    counters = [redis.Redis(port=node.port) for node in cluster.running()]
+    for counter in counters:
+        counter.config_resetstat()
+
+    assert client.get(PAGE).status_code == 200
+
+    # The session and its snapshot share a hash slot: one node answers both. A
+    # node's own cluster traffic (the bus, replication) is not a command it was sent.
+    sent = [commands_sent(counter) for counter in counters]
+    asked = [s for s in sent if set(s) - {"ping", "replconf", "cluster"}]
+    assert asked == [{"mget": 1}]

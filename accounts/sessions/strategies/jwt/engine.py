@@ -44,6 +44,7 @@ class SessionStore(signed_cookies.SessionStore):
         #: The jti of the sign-in's refresh token: the key of its index entry.
         self.sid: str | None = None
         self.user_id: int | None = None
+        self.access_sent: str | None = None
         self.refresh_sent: str | None = None
         self._refresh_cookie = False
         self.refresh_issued: str | None = None
@@ -52,6 +53,7 @@ class SessionStore(signed_cookies.SessionStore):
     @classmethod
     def from_request(cls, request: HttpRequest) -> SessionStore:
         store = cls(request.COOKIES.get(settings.SESSION_COOKIE_NAME))
+        store.access_sent = store.session_key
         store.refresh_sent = request.COOKIES.get(_refresh_cookie_name())
         store._refresh_cookie = store.refresh_sent is not None
         return store
@@ -61,6 +63,21 @@ class SessionStore(signed_cookies.SessionStore):
         """What the session index knows this session by: its sign-in, not the cookie."""
         self._get_session()
         return self.sid
+
+    def ended_index_key(self) -> str | None:
+        """The index key of the ended sign-in that this request's cookies still name,
+        so that the sign-in page can say why it ended; None when signed in.
+
+        The access cookie outlives its token: after a few minutes only its signature
+        still says which sign-in it belonged to, which is all this needs.
+        """
+        if self._get_session().get("_auth_user_id") is not None:
+            return None
+        for raw in (self.access_sent, self.refresh_sent):
+            sid = claims.token_sign_in_named(raw) if _is_token(raw) else None
+            if sid is not None:
+                return sid
+        return None
 
     # --- reading -------------------------------------------------------------------
 

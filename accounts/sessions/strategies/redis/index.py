@@ -6,6 +6,7 @@ user's set is read.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Sequence
 from importlib import import_module
 from typing import Any
 
@@ -18,12 +19,49 @@ USER_KEY = "u:{}"
 SCAN_COUNT = 500
 
 
-def _cursor_parse(cursor: str) -> tuple[int, int]:
-    """A page cursor as (SCAN cursor, users to skip); anything malformed starts over."""
-    scan_cursor, _, skip = (cursor or "0.0").partition(".")
-    if scan_cursor.isdigit() and skip.isdigit():
-        return int(scan_cursor), int(skip)
-    return 0, 0
+#: One server's SCAN: from a SCAN cursor to (the next cursor, the keys of the batch).
+Scan = Callable[[int], tuple[int, list[bytes]]]
+
+
+def _cursor_parse(cursor: str) -> tuple[int, int, int]:
+    """A page cursor as (server, SCAN cursor, keys to skip); malformed starts over."""
+    parts = (cursor or "0.0.0").split(".")
+    if len(parts) == 3 and all(part.isdigit() for part in parts):
+        position, scan_cursor, skip = (int(part) for part in parts)
+        return position, scan_cursor, skip
+    return 0, 0, 0
+
+
+def scan_page(
+    scans: Sequence[Scan], *, cursor: str, size: int
+) -> tuple[list[bytes], str | None]:
+    """Up to ``size`` keys, walking the servers' SCANs in turn; and the next cursor
+    (None after the last server's last batch).
+
+    The cursor is "<server>.<SCAN cursor>.<keys of that SCAN batch already shown>":
+    SCAN cannot resume inside a batch, so a page that ends mid-batch repeats the SCAN
+    call (same cursor, same COUNT) and skips what was shown.
+    """
+    position, scan_cursor, skip = _cursor_parse(cursor)
+    found: list[bytes] = []
+    while position < len(scans):
+        next_cursor, keys = scans[position](scan_cursor)
+        keys = keys[skip:]
+        room = size - len(found)
+        if len(keys) > room:
+            found.extend(keys[:room])
+            return found, f"{position}.{scan_cursor}.{skip + room}"
+        found.extend(keys)
+        skip = 0
+        if next_cursor == 0:
+            position, scan_cursor = position + 1, 0
+        else:
+            scan_cursor = next_cursor
+        if len(found) == size:
+            return found, (
+                f"{position}.{scan_cursor}.0" if position < len(scans) else None
+            )
+    return found, None
 
 
 class RedisSessionIndex(SessionIndex):
@@ -111,33 +149,14 @@ class RedisSessionIndex(SessionIndex):
     def page(
         self, *, cursor: str, size: int
     ) -> tuple[list[IndexedSession], str | None]:
-        """Walk the users' sets with SCAN (never KEYS), ``size`` users per page.
-
-        The cursor is "<SCAN cursor>.<users of that SCAN batch already shown>": SCAN
-        cannot resume inside a batch, so a page that ends mid-batch repeats the SCAN
-        call (same cursor, same COUNT) and skips what was shown.
-        """
-        scan_cursor, skip = _cursor_parse(cursor)
+        """Walk the users' sets with SCAN (never KEYS), ``size`` users per page."""
         client = self.client()
         match = self.user_key(0)[:-1] + "*"
-        user_keys: list[bytes] = []
-        resume: str | None = None
-        while True:
-            next_cursor, keys = client.scan(scan_cursor, match=match, count=SCAN_COUNT)
-            keys = keys[skip:]
-            room = size - len(user_keys)
-            if len(keys) > room:
-                user_keys.extend(keys[:room])
-                resume = f"{scan_cursor}.{skip + room}"
-                break
-            user_keys.extend(keys)
-            skip = 0
-            if next_cursor == 0:
-                break
-            scan_cursor = next_cursor
-            if len(user_keys) == size:
-                resume = f"{scan_cursor}.0"
-                break
+        user_keys, resume = scan_page(
+            [lambda at: client.scan(at, match=match, count=SCAN_COUNT)],
+            cursor=cursor,
+            size=size,
+        )
         now = int(time.time())
         pipe = client.pipeline(transaction=False)
         for user_key in user_keys:

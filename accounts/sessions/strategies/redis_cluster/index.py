@@ -19,6 +19,7 @@ from django.core.cache import caches
 from redis.cluster import ClusterNode
 
 from accounts.sessions.base import IndexedSession, SessionIndex, StoreStats
+from accounts.sessions.strategies.redis.index import Scan, scan_page
 from accounts.sessions.strategies.redis_cluster.client import cluster_errors
 from accounts.sessions.strategies.redis_cluster.keys import (
     index_name,
@@ -33,15 +34,6 @@ from accounts.sessions.strategies.redis_cluster.transaction import (
 )
 
 SCAN_COUNT = 500
-
-
-def _cursor_parse(cursor: str) -> tuple[int, int, int]:
-    """A page cursor as (primary, SCAN cursor, keys to skip); malformed starts over."""
-    parts = (cursor or "0.0.0").split(".")
-    if len(parts) == 3 and all(part.isdigit() for part in parts):
-        primary, scan_cursor, skip = (int(part) for part in parts)
-        return primary, scan_cursor, skip
-    return 0, 0, 0
 
 
 class ClusterSessionIndex(SessionIndex):
@@ -152,36 +144,19 @@ class ClusterSessionIndex(SessionIndex):
     def page(
         self, *, cursor: str, size: int
     ) -> tuple[list[IndexedSession], str | None]:
-        """``size`` users' sessions at most, walking each primary's keys with SCAN.
-
-        The cursor is "<primary>.<SCAN cursor>.<keys of that SCAN batch shown>",
-        primaries counted in name order; a batch cut by the page end is fetched again
-        and the shown keys skipped, as the ``redis`` index does.
-        """
-        position, scan_cursor, skip = _cursor_parse(cursor)
-        primaries = self.primaries()
+        """``size`` users' sessions at most, walking each primary's keys with SCAN,
+        primaries in name order (``scan_page``, as the ``redis`` index pages)."""
+        client = self.client()
         match = self.cache.make_key(index_pattern())
-        user_keys: list[bytes] = []
-        resume: str | None = None
-        while position < len(primaries):
-            node = self.client().get_redis_connection(primaries[position])
-            next_cursor, keys = node.scan(scan_cursor, match=match, count=SCAN_COUNT)
-            keys = keys[skip:]
-            room = size - len(user_keys)
-            if len(keys) > room:
-                user_keys.extend(keys[:room])
-                resume = f"{position}.{scan_cursor}.{skip + room}"
-                break
-            user_keys.extend(keys)
-            skip = 0
-            if next_cursor == 0:
-                position, scan_cursor = position + 1, 0
-            else:
-                scan_cursor = next_cursor
-            if len(user_keys) == size:
-                if position < len(primaries):
-                    resume = f"{position}.{scan_cursor}.0"
-                break
+
+        def scan(primary: ClusterNode) -> Scan:
+            return lambda at: client.get_redis_connection(primary).scan(
+                at, match=match, count=SCAN_COUNT
+            )
+
+        user_keys, resume = scan_page(
+            [scan(primary) for primary in self.primaries()], cursor=cursor, size=size
+        )
         found, gone = self._load(self._members(user_keys))
         self._forget(gone)
         return found, resume
