@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
 
 from accounts import forms, preferences, selectors, services
+from accounts.decorators import reauthentication_required
 from accounts.middleware import session_end_reason
 from accounts.models import AuthEvent, Theme, User
 from accounts.security.client_ip import client_bucket
@@ -44,7 +45,8 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html", context)
 
 
-def _safe_next(request) -> str | None:
+def safe_next(request: HttpRequest) -> str | None:
+    """The ``next`` of the request when it is a page of this site, else None."""
     target = request.POST.get("next") or request.GET.get("next")
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -116,10 +118,10 @@ class SignupView(FormView):
             self.request,
             _("Welcome, %(name)s. Your account is ready.") % {"name": user.username},
         )
-        return redirect(_safe_next(self.request) or "home")
+        return redirect(safe_next(self.request) or "home")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(next=_safe_next(self.request) or "", **kwargs)
+        return super().get_context_data(next=safe_next(self.request) or "", **kwargs)
 
 
 # What the sign-in page says to a browser whose session the server ended.
@@ -232,7 +234,7 @@ def theme_set(request: HttpRequest) -> HttpResponse:
     theme = request.POST.get("theme", "")
     if theme not in Theme.values:
         theme = Theme.AUTO
-    response = redirect(_safe_next(request) or "home")
+    response = redirect(safe_next(request) or "home")
     preferences.theme_cookie_set(response, theme)
     if request.user.is_authenticated:
         services.user_preferences_update(user=request.user, theme=theme)
@@ -267,6 +269,7 @@ class ProfileView(LoginRequiredMixin, FormView):
         return super().form_valid(form)
 
 
+@method_decorator(reauthentication_required, name="dispatch")
 class PasswordChangeView(auth_views.PasswordChangeView):
     form_class = forms.PasswordChangeForm
     success_url = reverse_lazy("password_change_done")
@@ -308,6 +311,7 @@ class SessionsView(LoginRequiredMixin, TemplateView):
         )
 
 
+@method_decorator(reauthentication_required, name="dispatch")
 class SessionRevokeView(LoginRequiredMixin, View):
     """POST ``session_id``: end one of the user's other sessions."""
 
@@ -324,6 +328,7 @@ class SessionRevokeView(LoginRequiredMixin, View):
         return redirect("sessions")
 
 
+@method_decorator(reauthentication_required, name="dispatch")
 class SessionsRevokeOthersView(LoginRequiredMixin, View):
     """POST: end every session of the user except this one."""
 
