@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth.signals import user_login_failed
 from django.core.cache import cache
 from django.db import transaction
@@ -297,6 +297,11 @@ def mfa_sign_in_complete(*, request: HttpRequest, user: User, amr: list[str]) ->
     """Sign ``user`` in to this browser, the second step done with ``amr`` (RFC 8176
     values). For a method that proves itself outside this module (a passkey)."""
     data = _pending_data(request) or {}
+    signed_in = getattr(request, "user", None)
+    if signed_in is not None and signed_in.is_authenticated and signed_in.pk != user.pk:
+        # Another account's session in this browser ends first (login() would flush
+        # it, and the amr written below with it).
+        logout(request)
     request.session.pop(PENDING_SESSION_KEY, None)
     request.session[metadata.AMR_KEY] = list(amr)
     # login() renews the session key: the key of the half-signed-in browser is not
