@@ -72,8 +72,9 @@ class PendingSignIn:
     methods: list[str]
 
 
-def _notify(*, user: User, kind: str) -> None:
-    security_email_send(user=user, kind=kind)
+def _notify(*, user: User, kind: str, method: Authenticator.Kind | None = None) -> None:
+    context = {"method": method.label} if method is not None else None
+    security_email_send(user=user, kind=kind, context=context)
 
 
 # --- Factors -----------------------------------------------------------------------
@@ -113,12 +114,12 @@ def mfa_totp_confirm(*, user: User, code: str) -> list[str] | None:
         data={"secret": stored, "last_step": step},
     )
     cache.delete(key)
+    _notify(user=user, kind="method_added", method=Authenticator.Kind.TOTP)
     codes = None
     if not Authenticator.objects.filter(
         user=user, kind=Authenticator.Kind.RECOVERY_CODES
     ).exists():
         codes = _recovery_codes_replace(user=user)
-    _notify(user=user, kind="method_added")
     return codes
 
 
@@ -133,7 +134,7 @@ def mfa_totp_disable(*, user: User) -> bool:
             user=user, kind=Authenticator.Kind.RECOVERY_CODES
         ).delete()
     if deleted:
-        _notify(user=user, kind="method_removed")
+        _notify(user=user, kind="method_removed", method=Authenticator.Kind.TOTP)
     return bool(deleted)
 
 
@@ -155,7 +156,7 @@ def _recovery_codes_replace(*, user: User) -> list[str]:
 def mfa_recovery_codes_generate(*, user: User) -> list[str]:
     """Make ten new recovery codes for ``user``; the old ones stop working."""
     codes = _recovery_codes_replace(user=user)
-    _notify(user=user, kind="method_added")
+    _notify(user=user, kind="method_added", method=Authenticator.Kind.RECOVERY_CODES)
     return codes
 
 
