@@ -14,6 +14,8 @@ PAGES = [
     "/accounts/mfa/",
     "/accounts/mfa/totp/",
     "/accounts/mfa/recovery-codes/",
+    "/accounts/reauthenticate/",
+    "/accounts/delete/",
     "/admin/",
     "/admin/accounts/user/",
     "/admin/accounts/user/?q=csp&is_staff__exact=1",
