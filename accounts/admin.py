@@ -58,6 +58,8 @@ class UserAdmin(DjangoUserAdmin):
         DJANGO_USER_FIELDSETS[0],
         (_("Live sessions"), {"fields": ("live_sessions",)}),
         *DJANGO_USER_FIELDSETS[1:],
+        # Staff may confirm an address they checked another way.
+        (_("Email verification"), {"fields": ("email_verified",)}),
         (_("Preferences"), {"fields": ("language", "theme", "time_zone")}),
     )
 
@@ -68,6 +70,7 @@ class UserAdmin(DjangoUserAdmin):
     list_display = (
         "username",
         "email",
+        "email_verified",
         "first_name",
         "last_name",
         "is_active",
@@ -75,7 +78,14 @@ class UserAdmin(DjangoUserAdmin):
         "date_joined",
         "last_login",
     )
-    list_filter = ("is_active", "is_staff", "is_superuser", "date_joined", "groups")
+    list_filter = (
+        "email_verified",
+        "is_active",
+        "is_staff",
+        "is_superuser",
+        "date_joined",
+        "groups",
+    )
     search_fields = ("username", "email", "first_name", "last_name")
     ordering = ("-date_joined",)
     actions = ["sign_out_everywhere"]

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accounts import views
+from accounts import verification_views, views
 
 urlpatterns = [
     path("signup/", views.SignupView.as_view(), name="signup"),
@@ -40,5 +40,23 @@ urlpatterns = [
         "password/reset/complete/",
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
+    ),
+]
+
+urlpatterns += [
+    path(
+        "email/verify/",
+        verification_views.EmailVerifyCodeView.as_view(),
+        name="email_verify",
+    ),
+    path(
+        "email/verify/resend/",
+        verification_views.EmailVerifyResendView.as_view(),
+        name="email_verify_resend",
+    ),
+    path(
+        "email/verify/<str:key>/",
+        verification_views.EmailVerifyKeyView.as_view(),
+        name="email_verify_key",
     ),
 ]

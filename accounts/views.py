@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -23,13 +23,14 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
 
-from accounts import forms, preferences, selectors, services
+from accounts import forms, preferences, selectors, services, verification
 from accounts.middleware import session_end_reason
 from accounts.models import AuthEvent, Theme, User
 from accounts.security.client_ip import client_bucket
 from accounts.security.rate_limits import rate_limit_spend
 from accounts.sessions import timeouts
 from accounts.sessions.index import session_index_key
+from accounts.verification_views import address_cookie_set
 
 logger = logging.getLogger("authsite.accounts")
 
@@ -98,9 +99,19 @@ class SignupView(FormView):
         return response
 
     def form_valid(self, form):
+        email = form.cleaned_data["email"]
+        if getattr(form, "email_taken", False):
+            # Mandatory verification: the owner hears of it by mail, and the page
+            # answers as for a new address.
+            verification.signup_address_taken_notify(
+                email=email,
+                password=form.cleaned_data["password1"],
+                client=client_bucket(self.request),
+            )
+            return self.verification_sent(email)
         user = services.user_register(
             username=form.cleaned_data["username"],
-            email=form.cleaned_data["email"],
+            email=email,
             password=form.cleaned_data["password1"],
             # The language the account was made in, until the user picks another.
             language=get_language() or "",
@@ -108,6 +119,8 @@ class SignupView(FormView):
         services.user_time_zone_learn(
             user=user, time_zone=form.cleaned_data.get("time_zone") or ""
         )
+        if verification.verification_mandatory():
+            return self.verification_sent(email)
         login(self.request, user, backend="accounts.backends.UsernameOrEmailBackend")
         if not form.cleaned_data.get("remember_me"):
             # A cookie that ends when the browser closes, as for a sign-in.
@@ -117,6 +130,17 @@ class SignupView(FormView):
             _("Welcome, %(name)s. Your account is ready.") % {"name": user.username},
         )
         return redirect(_safe_next(self.request) or "home")
+
+    def verification_sent(self, email: str) -> HttpResponse:
+        """Not signed in: the code page, which this browser knows the address for."""
+        messages.success(
+            self.request,
+            _("Almost done: we sent a message to %(email)s to confirm the address.")
+            % {"email": email},
+        )
+        response = redirect("email_verify")
+        address_cookie_set(response, email=email)
+        return response
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(next=_safe_next(self.request) or "", **kwargs)
@@ -199,6 +223,18 @@ class LoginView(auth_views.LoginView):
         )
         return response
 
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        unverified = (
+            form.get_user()
+            if form.has_error(NON_FIELD_ERRORS, "email_unverified")
+            else None
+        )
+        if unverified is not None:
+            # The password was right: this browser may ask for the message again.
+            address_cookie_set(response, email=unverified.email)
+        return response
+
 
 class LogoutView(auth_views.LogoutView):
     """POST signs out; GET shows a page whose button sends that POST, and signs no
@@ -256,14 +292,27 @@ class ProfileView(LoginRequiredMixin, FormView):
         return {**super().get_form_kwargs(), "instance": self.request.user}
 
     def form_valid(self, form):
+        user = _signed_in_user(self.request)
+        # The form copied the new address onto the user; it is not the address yet.
+        new_email = form.cleaned_data["email"]
         services.user_profile_update(
-            user=_signed_in_user(self.request),
+            user=user,
             first_name=form.cleaned_data["first_name"],
             last_name=form.cleaned_data["last_name"],
-            email=form.cleaned_data["email"],
+            email=form.initial["email"],
             time_zone=form.cleaned_data["time_zone"],
         )
         messages.success(self.request, _("Your profile was saved."))
+        if "email" in form.changed_data:
+            verification.email_change_request(user=user, email=new_email)
+            messages.info(
+                self.request,
+                _(
+                    "We sent a message to %(email)s: your address changes when you "
+                    "open its link."
+                )
+                % {"email": new_email},
+            )
         return super().form_valid(form)
 
 

@@ -41,7 +41,10 @@ RETRY_AFTER = {
 ERRORS = {
     400: "Malformed JSON, a missing field or a value that is not valid.",
     401: "No valid credentials: a missing, malformed, expired or revoked token.",
-    403: "Not allowed: a cookie-authenticated change without the CSRF token.",
+    403: (
+        "Not allowed: a cookie-authenticated change without the CSRF token, or "
+        "(code email_unverified) a sign-in whose email address is not confirmed yet."
+    ),
     413: "The request body is over the size limit.",
     415: "The body is not JSON.",
     429: (
@@ -76,12 +79,15 @@ class AutoSchema(openapi.AutoSchema):
             authenticates or getattr(view, "csrf_checked", False)
         ):
             statuses.append(403)
+        # A right password for an account whose address is not confirmed yet.
+        if getattr(view, "refuses_unverified", False):
+            statuses.append(403)
         # Throttled, or a view that counts wrong current passwords per user.
         if getattr(view, "throttle_classes", ()) or getattr(
             view, "checks_current_password", False
         ):
             statuses.append(429)
-        return sorted(statuses)
+        return sorted(set(statuses))
 
     def _get_response_bodies(
         self, direction: Literal["request", "response"] = "response"

@@ -40,6 +40,9 @@ AUTHSITE_API_THROTTLE_RATES = {
     "register": os.environ.get("AUTHSITE_THROTTLE_REGISTER", "10/hour"),
     "token": os.environ.get("AUTHSITE_THROTTLE_TOKEN", "30/minute"),
     "refresh": os.environ.get("AUTHSITE_THROTTLE_REFRESH", "60/minute"),
+    # Keys and codes sent to /api/auth/email/verify/: each verification ends after 5
+    # wrong codes; this bounds one address trying codes for many.
+    "email_verify": os.environ.get("AUTHSITE_THROTTLE_EMAIL_VERIFY", "30/hour"),
 }
 
 # SimpleJWT's own switches. The values above are its only configuration: the token

@@ -135,6 +135,13 @@ AUTHSITE_PASSWORD_RESET_ADDRESS_RATE = os.environ.get(
     "AUTHSITE_THROTTLE_PASSWORD_RESET_ADDRESS", "3/hour"
 )
 
+# Verification messages sent again (and "this address has an account" notices), per
+# client address and, separately, per target address. Past either the answer is the
+# same, and no mail goes.
+AUTHSITE_EMAIL_VERIFICATION_RESEND_RATE = os.environ.get(
+    "AUTHSITE_THROTTLE_EMAIL_VERIFICATION_RESEND", "5/hour"
+)
+
 # --- Retention -------------------------------------------------------------------
 # Days a sign-in event (the activity list, the admin's log) is kept; `manage.py
 # cleanup` removes older ones.
