@@ -21,15 +21,19 @@ from accounts import forms, verification
 from accounts.models import User
 from accounts.security.client_ip import client_bucket
 
-#: The signed cookie naming the address this browser is confirming.
-ADDRESS_COOKIE = "authsite_verify"
 _COOKIE_SALT = "accounts.verification.address"
+
+
+def address_cookie_name() -> str:
+    """The signed cookie naming the address this browser is confirming: ``__Host-``
+    when cookies are Secure, as for the session cookie."""
+    return "__Host-verify" if settings.SESSION_COOKIE_SECURE else "verify"
 
 
 def address_cookie_set(response: HttpResponse, *, email: str) -> None:
     """Remember in this browser that ``email`` is being confirmed."""
     response.set_signed_cookie(
-        ADDRESS_COOKIE,
+        address_cookie_name(),
         email,
         salt=_COOKIE_SALT,
         max_age=settings.AUTHSITE_EMAIL_VERIFICATION_TTL,
@@ -43,7 +47,7 @@ def address_cookie_read(request: HttpRequest) -> str:
     """The address this browser is confirming, or "" (none, forged or expired)."""
     try:
         found = request.get_signed_cookie(
-            ADDRESS_COOKIE,
+            address_cookie_name(),
             default="",
             salt=_COOKIE_SALT,
             max_age=settings.AUTHSITE_EMAIL_VERIFICATION_TTL,
@@ -108,7 +112,7 @@ def _confirmed(request: HttpRequest, *, user: User) -> HttpResponse:
         response = redirect("home")
     else:
         response = redirect("login")
-    response.delete_cookie(ADDRESS_COOKIE, samesite="Lax")
+    response.delete_cookie(address_cookie_name(), samesite="Lax")
     return response
 
 
