@@ -185,7 +185,8 @@ def _time_zone_choices() -> list[tuple[str, "StrOrPromise"]]:
 
 
 class ProfileForm(EmailUniqueMixin, forms.ModelForm):
-    """Names and email; a new email address needs the current password.
+    """Names and email; a new email address needs a recent re-authentication: the
+    current password typed here, unless this sign-in checked it lately.
 
     The email address receives password reset links, so whoever holds a session alone
     must not be able to redirect them (OWASP ASVS 5.0 V7.5.1).
@@ -196,7 +197,10 @@ class ProfileForm(EmailUniqueMixin, forms.ModelForm):
         required=False,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        help_text=_("Needed only to change your email address."),
+        help_text=_(
+            "Needed only to change your email address, unless you signed in or "
+            "confirmed your password in the last few minutes."
+        ),
     )
 
     time_zone = forms.ChoiceField(
@@ -210,8 +214,10 @@ class ProfileForm(EmailUniqueMixin, forms.ModelForm):
         model = User
         fields = ("first_name", "last_name", "email", "time_zone")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, reauthenticated: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        # This sign-in checked its password lately: a new address needs no password.
+        self.reauthenticated = reauthenticated
         _limit_password_fields(self, "current_password")
         self.fields["first_name"].widget.attrs.update(autocomplete="given-name")
         self.fields["last_name"].widget.attrs.update(autocomplete="family-name")
@@ -219,7 +225,11 @@ class ProfileForm(EmailUniqueMixin, forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned_data = super().clean() or self.cleaned_data
-        if "email" in self.changed_data and not self.has_error("current_password"):
+        if (
+            "email" in self.changed_data
+            and not self.reauthenticated
+            and not self.has_error("current_password")
+        ):
             # clean() runs before the new values are copied onto the instance.
             error = current_password_error(
                 user=self.instance,
@@ -293,3 +303,55 @@ class VerificationResendForm(forms.Form):
             del self.fields["email"]
         else:
             self.fields["email"].widget.attrs.update(autocomplete="email")
+
+
+class ReauthenticationForm(forms.Form):
+    """The password of the signed-in user, asked again before a sensitive action;
+    wrong ones count in the per-user current-password limit."""
+
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(
+            attrs={"autocomplete": "current-password", "autofocus": True}
+        ),
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        _limit_password_fields(self, "password")
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        error = current_password_error(
+            user=self.user,
+            password=password,
+            wrong=_("Your password was entered incorrectly. Please enter it again."),
+        )
+        if error is not None:
+            raise error
+        return password
+
+
+class AccountDeleteForm(forms.Form):
+    """The username typed again, so that no stray click deletes an account."""
+
+    username = forms.CharField(
+        label=_("Your username"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"]
+        if username != self.user.get_username():
+            raise forms.ValidationError(
+                _("Type your username exactly as it is shown to delete the account."),
+                code="username_mismatch",
+            )
+        return username

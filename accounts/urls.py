@@ -1,15 +1,21 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accounts import verification_views, views
+from accounts import sensitive_views, signup_views, verification_views, views
 
 urlpatterns = [
-    path("signup/", views.SignupView.as_view(), name="signup"),
+    path("signup/", signup_views.SignupView.as_view(), name="signup"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("language/", views.language_set, name="set_language"),
     path("theme/", views.theme_set, name="set_theme"),
     path("profile/", views.ProfileView.as_view(), name="profile"),
+    path(
+        "reauthenticate/",
+        sensitive_views.ReauthenticateView.as_view(),
+        name="reauthenticate",
+    ),
+    path("delete/", sensitive_views.AccountDeleteView.as_view(), name="account_delete"),
     path("sessions/", views.SessionsView.as_view(), name="sessions"),
     path("sessions/revoke/", views.SessionRevokeView.as_view(), name="session_revoke"),
     path(

@@ -6,7 +6,6 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
@@ -19,13 +18,14 @@ from django.utils.translation import get_language, ngettext, override
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views import i18n as i18n_views
-from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
 
 from accounts import forms, preferences, selectors, services, verification
+from accounts.decorators import reauthentication_required
 from accounts.middleware import session_end_reason
 from accounts.models import AuthEvent, Theme, User
+from accounts.reauthentication import reauthenticated_recently, reauthentication_mark
 from accounts.security.client_ip import client_bucket
 from accounts.security.rate_limits import rate_limit_spend
 from accounts.sessions import timeouts
@@ -45,105 +45,13 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html", context)
 
 
-def _safe_next(request) -> str | None:
+def safe_next(request) -> str | None:
     target = request.POST.get("next") or request.GET.get("next")
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
     return None
-
-
-@method_decorator(sensitive_post_parameters("password1", "password2"), name="dispatch")
-class SignupView(FormView):
-    form_class = forms.SignupForm
-    template_name = "accounts/signup.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            return redirect("home")
-        return super().dispatch(request, *args, **kwargs)
-
-    def post(self, request, *args, **kwargs):
-        # The form says when a username or email address is taken, so each attempt
-        # can test one address: a per-address limit makes that slow (docs/security.md,
-        # known gaps). Counted before validation, so a refused attempt asks nothing of the
-        # database and its answer says nothing about the address.
-        wait = rate_limit_spend(
-            scope="signup",
-            ident=client_bucket(request),
-            rate=settings.AUTHSITE_SIGNUP_FORM_RATE,
-        )
-        if wait:
-            return self.throttled(wait)
-        return super().post(request, *args, **kwargs)
-
-    def throttled(self, wait: int):
-        """429: the form again, unvalidated, with the typed names kept and a message."""
-        minutes = max(1, -(-wait // 60))
-        message = ngettext(
-            "Too many sign-up attempts from your address. Try again in %(n)d minute.",
-            "Too many sign-up attempts from your address. Try again in %(n)d minutes.",
-            minutes,
-        ) % {"n": minutes}
-        form = self.get_form_class()(
-            initial={
-                "username": self.request.POST.get("username", "")[:150],
-                "email": self.request.POST.get("email", "")[:254],
-            }
-        )
-        response = self.render_to_response(
-            self.get_context_data(form=form, throttled=message), status=429
-        )
-        response["Retry-After"] = str(wait)
-        return response
-
-    def form_valid(self, form):
-        email = form.cleaned_data["email"]
-        if getattr(form, "email_taken", False):
-            # Mandatory verification: the owner hears of it by mail, and the page
-            # answers as for a new address.
-            verification.signup_address_taken_notify(
-                email=email,
-                password=form.cleaned_data["password1"],
-                client=client_bucket(self.request),
-            )
-            return self.verification_sent(email)
-        user = services.user_register(
-            username=form.cleaned_data["username"],
-            email=email,
-            password=form.cleaned_data["password1"],
-            # The language the account was made in, until the user picks another.
-            language=get_language() or "",
-        )
-        services.user_time_zone_learn(
-            user=user, time_zone=form.cleaned_data.get("time_zone") or ""
-        )
-        if verification.verification_mandatory():
-            return self.verification_sent(email)
-        login(self.request, user, backend="accounts.backends.UsernameOrEmailBackend")
-        if not form.cleaned_data.get("remember_me"):
-            # A cookie that ends when the browser closes, as for a sign-in.
-            self.request.session.set_expiry(0)
-        messages.success(
-            self.request,
-            _("Welcome, %(name)s. Your account is ready.") % {"name": user.username},
-        )
-        return redirect(_safe_next(self.request) or "home")
-
-    def verification_sent(self, email: str) -> HttpResponse:
-        """Not signed in: the code page, which this browser knows the address for."""
-        messages.success(
-            self.request,
-            _("Almost done: we sent a message to %(email)s to confirm the address.")
-            % {"email": email},
-        )
-        response = redirect("email_verify")
-        address_cookie_set(response, email=email)
-        return response
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(next=_safe_next(self.request) or "", **kwargs)
 
 
 # What the sign-in page says to a browser whose session the server ended.
@@ -268,7 +176,7 @@ def theme_set(request: HttpRequest) -> HttpResponse:
     theme = request.POST.get("theme", "")
     if theme not in Theme.values:
         theme = Theme.AUTO
-    response = redirect(_safe_next(request) or "home")
+    response = redirect(safe_next(request) or "home")
     preferences.theme_cookie_set(response, theme)
     if request.user.is_authenticated:
         services.user_preferences_update(user=request.user, theme=theme)
@@ -289,7 +197,11 @@ class ProfileView(LoginRequiredMixin, FormView):
     success_url = reverse_lazy("profile")
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.request.user}
+        return {
+            **super().get_form_kwargs(),
+            "instance": self.request.user,
+            "reauthenticated": reauthenticated_recently(request=self.request),
+        }
 
     def form_valid(self, form):
         user = _signed_in_user(self.request)
@@ -304,6 +216,8 @@ class ProfileView(LoginRequiredMixin, FormView):
         )
         messages.success(self.request, _("Your profile was saved."))
         if "email" in form.changed_data:
+            if not form.reauthenticated:
+                reauthentication_mark(request=self.request)  # the password was right
             verification.email_change_request(user=user, email=new_email)
             messages.info(
                 self.request,
@@ -316,6 +230,7 @@ class ProfileView(LoginRequiredMixin, FormView):
         return super().form_valid(form)
 
 
+@method_decorator(reauthentication_required, name="dispatch")
 class PasswordChangeView(auth_views.PasswordChangeView):
     form_class = forms.PasswordChangeForm
     success_url = reverse_lazy("password_change_done")
@@ -357,6 +272,7 @@ class SessionsView(LoginRequiredMixin, TemplateView):
         )
 
 
+@method_decorator(reauthentication_required, name="dispatch")
 class SessionRevokeView(LoginRequiredMixin, View):
     """POST ``session_id``: end one of the user's other sessions."""
 
@@ -373,6 +289,7 @@ class SessionRevokeView(LoginRequiredMixin, View):
         return redirect("sessions")
 
 
+@method_decorator(reauthentication_required, name="dispatch")
 class SessionsRevokeOthersView(LoginRequiredMixin, View):
     """POST: end every session of the user except this one."""
 

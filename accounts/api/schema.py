@@ -42,8 +42,10 @@ ERRORS = {
     400: "Malformed JSON, a missing field or a value that is not valid.",
     401: "No valid credentials: a missing, malformed, expired or revoked token.",
     403: (
-        "Not allowed: a cookie-authenticated change without the CSRF token, or "
-        "(code email_unverified) a sign-in whose email address is not confirmed yet."
+        "Not allowed: a cookie-authenticated change without the CSRF token, a "
+        "sensitive change by a sign-in that has not confirmed its password lately "
+        '(code "reauthentication_required": POST it to /api/me/reauthenticate/), or '
+        '(code "email_unverified") a sign-in whose email address is not confirmed yet.'
     ),
     413: "The request body is over the size limit.",
     415: "The body is not JSON.",

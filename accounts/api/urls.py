@@ -28,6 +28,11 @@ urlpatterns = [
         name="api-email-verify-resend",
     ),
     path("me/", views.MeView.as_view(), name="api-me"),
+    path(
+        "me/reauthenticate/",
+        views.ReauthenticateView.as_view(),
+        name="api-reauthenticate",
+    ),
     path("me/password/", views.PasswordChangeView.as_view(), name="api-password"),
     path("me/sessions/", sessions.MySessionsView.as_view(), name="api-sessions"),
     re_path(

@@ -1,5 +1,6 @@
 """API views: each validates with a serializer, calls one service, shapes the answer."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import connection
@@ -20,9 +21,19 @@ from accounts import selectors, services, verification
 from accounts.api import cookies
 from accounts.api import serializers as api_serializers
 from accounts.api.authentication import JWTAuthentication, rejected
+from accounts.api.permissions import ReauthenticationRequired, RecentlyAuthenticated
+from accounts.api.serializers import TooManyAttempts
 from accounts.api.throttles import AddressRateThrottle
 from accounts.api.verification import SENT, verification_sent_response
+from accounts.reauthentication import (
+    reauthenticated_recently,
+    reauthentication_password_check,
+)
 from accounts.security.client_ip import client_bucket
+from accounts.security.current_password import (
+    CurrentPasswordLocked,
+    CurrentPasswordWrong,
+)
 from accounts.tokens import keys
 from accounts.tokens.cookies import cookie_mode
 from accounts.tokens.errors import TokenRejected
@@ -159,7 +170,10 @@ class LogoutView(APIView):
 
 
 class LogoutAllView(APIView):
-    """End every sign-in of the caller: all tokens and all browser sessions."""
+    """End every sign-in of the caller: all tokens and all browser sessions. Needs a
+    recent re-authentication (403 ``reauthentication_required``)."""
+
+    permission_classes = (permissions.IsAuthenticated, RecentlyAuthenticated)
 
     @extend_schema(request=None, responses={204: None})
     def post(self, request: Request) -> Response:
@@ -174,13 +188,20 @@ class LogoutAllView(APIView):
         return response
 
 
-class MeView(generics.RetrieveUpdateAPIView):
+class MeView(generics.RetrieveUpdateDestroyAPIView):
     """The signed-in user's profile; PATCH changes first_name, last_name, and asks to
-    change email: a verification goes to the new address, which replaces the old one
-    once confirmed (`email_pending` in the answer names it)."""
+    change email (needs a recent re-authentication): a verification goes to the new
+    address, which replaces the old one once confirmed (`email_pending` in the answer
+    names it). DELETE deletes the account (no body; needs a recent re-authentication):
+    every session and token of the user ends at once."""
 
     serializer_class = api_serializers.UserSerializer
-    http_method_names = ["get", "patch", "options"]
+    http_method_names = ["get", "patch", "delete", "options"]
+
+    def get_permissions(self) -> Sequence[Any]:
+        if self.request.method == "DELETE":
+            return [permissions.IsAuthenticated(), RecentlyAuthenticated()]
+        return super().get_permissions()
 
     def get_object(self) -> Any:
         if self.request.method == "GET":
@@ -193,6 +214,10 @@ class MeView(generics.RetrieveUpdateAPIView):
         serializer.is_valid(raise_exception=True)
         new_email = serializer.validated_data.get("email")
         changing = new_email is not None and new_email.lower() != user.email.lower()
+        if changing and not reauthenticated_recently(request=request):
+            # Before anything is saved: a stolen token alone must not redirect the
+            # account's mail (and so its password resets).
+            raise ReauthenticationRequired
         serializer.save()
         body = dict(serializer.data)
         if changing:
@@ -205,9 +230,49 @@ class MeView(generics.RetrieveUpdateAPIView):
             body["email_pending"] = new_email
         return Response(body)
 
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        services.user_delete(user=self.get_object())
+        response = Response(status=status.HTTP_204_NO_CONTENT)
+        if cookie_mode():
+            cookies.tokens_clear(response=response)
+        return response
+
+
+class ReauthenticateView(APIView):
+    """password → 204: the sign-in of this access token (and every token refreshed
+    from it) counts as re-authenticated for AUTHSITE_REAUTH_TIMEOUT seconds. Wrong
+    passwords count per user (429 past the limit), never in the sign-in lockout."""
+
+    checks_current_password = True
+
+    @extend_schema(
+        request=api_serializers.ReauthenticateSerializer, responses={204: None}
+    )
+    def post(self, request: Request) -> Response:
+        serializer = api_serializers.ReauthenticateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            reauthentication_password_check(
+                request=request,
+                user=selectors.user_for_update(user=request.user),
+                password=serializer.validated_data["password"],
+            )
+        except CurrentPasswordWrong as exc:
+            raise serializers.ValidationError(
+                {"password": [_("Your password was entered incorrectly.")]},
+                code="password_incorrect",
+            ) from exc
+        except CurrentPasswordLocked as exc:
+            raise TooManyAttempts(wait=exc.wait) from exc
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
 
 class PasswordChangeView(TokenPairResponseMixin, APIView):
-    """old_password, new_password → a new token pair; every earlier token is refused."""
+    """old_password, new_password → a new token pair; every earlier token is refused.
+    Needs a recent re-authentication (403 ``reauthentication_required``)."""
+
+    permission_classes = (permissions.IsAuthenticated, RecentlyAuthenticated)
 
     #: For the schema: wrong old passwords are counted per user (429 past the limit).
     checks_current_password = True
@@ -224,7 +289,7 @@ class PasswordChangeView(TokenPairResponseMixin, APIView):
         serializer = api_serializers.PasswordChangeSerializer(user, data=request.data)
         serializer.is_valid(raise_exception=True)
         serializer.save()
-        pair = services.token_pair_issue(user=user)
+        pair = services.token_pair_issue(user=user, password_checked=True)
         return self.finalize_tokens(request, pair.as_dict(), status.HTTP_200_OK)
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import EmailVerification, User
 from tests.factories import PASSWORD, make_user
-from tests.helpers.accounts import sign_in
+from tests.helpers.accounts import sign_in, sign_in_age
 from tests.helpers.mail import messages_to, verification_code, verification_path
 
 pytestmark = pytest.mark.django_db
@@ -392,3 +392,26 @@ def test_a_signed_in_user_confirms_a_new_address_with_the_code(client_signed_in,
 
     user.refresh_from_db()
     assert user.email == "new@example.com"
+
+
+def test_an_old_sign_in_changes_the_address_only_with_its_password(
+    client_signed_in, user
+):
+    sign_in_age(client_signed_in, 10 * 60)
+
+    refused = change_email(client_signed_in, "new@example.com", password="")
+    accepted = change_email(client_signed_in, "new@example.com")
+
+    assert refused.status_code == 200
+    assert "current_password" in refused.context["form"].errors
+    assert accepted.status_code == 302
+    assert len(messages_to("new@example.com")) == 1
+
+
+def test_a_fresh_sign_in_changes_the_address_without_typing_the_password(
+    client_signed_in, user
+):
+    response = change_email(client_signed_in, "new@example.com", password="")
+
+    assert response.status_code == 302
+    assert len(messages_to("new@example.com")) == 1

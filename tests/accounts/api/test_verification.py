@@ -1,11 +1,15 @@
 """Email verification through the API: register, verify by key or code, send again,
 sign in, and changing the address with PATCH /api/me/."""
 
+import time
+
 import pytest
 from django.core import mail
 
 from accounts.models import EmailVerification, User
-from tests.factories import make_user
+from accounts.tokens import authenticated
+from tests.factories import PASSWORD, make_user
+from tests.helpers.jose import claims_of
 from tests.helpers.mail import messages_to, verification_code, verification_key
 
 pytestmark = pytest.mark.django_db
@@ -196,3 +200,54 @@ def test_patch_me_refuses_an_address_another_account_has(
     assert response.status_code == 400
     assert "email" in response.json()
     assert mail.outbox == []
+
+
+def test_patch_me_email_of_an_old_sign_in_needs_reauthentication(
+    api_client, user, tokens, bearer
+):
+    # The attack: a stolen access token changes the email with no password, then a
+    # password reset to the new address takes the account.
+    authenticated.family_authenticated(
+        family=claims_of(tokens["access"])["fam"], at=time.time() - 10 * 60
+    )
+
+    response = patch_me(api_client, bearer, tokens, email="thief@example.com")
+
+    user.refresh_from_db()
+    assert response.status_code == 403
+    assert response.json()["code"] == "reauthentication_required"
+    assert user.email == "alice@example.com"
+    assert mail.outbox == []
+    assert not EmailVerification.objects.exists()
+
+
+def test_patch_me_names_of_an_old_sign_in_need_no_reauthentication(
+    api_client, user, tokens, bearer
+):
+    authenticated.family_authenticated(
+        family=claims_of(tokens["access"])["fam"], at=time.time() - 10 * 60
+    )
+
+    response = patch_me(api_client, bearer, tokens, first_name="Alice")
+
+    assert response.status_code == 200
+
+
+def test_patch_me_email_after_reauthenticating_sends_the_verification(
+    api_client, user, tokens, bearer
+):
+    authenticated.family_authenticated(
+        family=claims_of(tokens["access"])["fam"], at=time.time() - 10 * 60
+    )
+    api_client.post(
+        "/api/me/reauthenticate/",
+        {"password": PASSWORD},
+        format="json",
+        **bearer(tokens["access"]),
+    )
+
+    response = patch_me(api_client, bearer, tokens, email="new@example.com")
+
+    assert response.status_code == 200
+    assert response.json()["email_pending"] == "new@example.com"
+    assert len(messages_to("new@example.com")) == 1
