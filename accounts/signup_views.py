@@ -4,6 +4,7 @@ that asks for the code, whether the address was new or already had an account.""
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.decorators import method_decorator
@@ -74,13 +75,18 @@ class SignupView(FormView):
                 client=client_bucket(self.request),
             )
             return self.verification_sent(email)
-        user = services.user_register(
-            username=form.cleaned_data["username"],
-            email=email,
-            password=form.cleaned_data["password1"],
-            # The language the account was made in, until the user picks another.
-            language=get_language() or "",
-        )
+        try:
+            user = services.user_register(
+                username=form.cleaned_data["username"],
+                email=email,
+                password=form.cleaned_data["password1"],
+                # The language the account was made in, until the user picks another.
+                language=get_language() or "",
+            )
+        except ValidationError as exc:
+            # Another signup took the name or the address since the form's checks.
+            form.add_error(None, exc)
+            return self.form_invalid(form)
         services.user_time_zone_learn(
             user=user, time_zone=form.cleaned_data.get("time_zone") or ""
         )

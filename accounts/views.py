@@ -214,11 +214,17 @@ class ProfileView(LoginRequiredMixin, FormView):
             email=form.initial["email"],
             time_zone=form.cleaned_data["time_zone"],
         )
-        messages.success(self.request, _("Your profile was saved."))
         if "email" in form.changed_data:
             if not form.reauthenticated:
                 reauthentication_mark(request=self.request)  # the password was right
-            verification.email_change_request(user=user, email=new_email)
+            try:
+                verification.email_change_request(user=user, email=new_email)
+            except verification.EmailAddressTaken:
+                # Taken by another account since the form's check.
+                form.add_error(
+                    "email", _("A user with that email address already exists.")
+                )
+                return self.form_invalid(form)
             messages.info(
                 self.request,
                 _(
@@ -227,6 +233,7 @@ class ProfileView(LoginRequiredMixin, FormView):
                 )
                 % {"email": new_email},
             )
+        messages.success(self.request, _("Your profile was saved."))
         return super().form_valid(form)
 
 
