@@ -106,6 +106,9 @@ class SignupForm(NewPasswordErrorsMixin, EmailUniqueMixin, auth_forms.UserCreati
         _limit_password_fields(self, "password1", "password2")
         self.fields["username"].widget.attrs.update(autocomplete="username")
         self.fields["email"].widget.attrs.update(autocomplete="email")
+        if verification.verification_mandatory():
+            # Signup does not sign in: the choice is made on the sign-in page.
+            del self.fields["remember_me"]
 
     def clean_email(self) -> str:
         # Under mandatory verification the page must not say that an address has an

@@ -65,6 +65,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Sign-up, JSON Web Tokens that can be revoked, and the signed-in user.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Request bodies get schemas of their own, without the read-only fields: a client
+    # may send them back (PATCH /api/me/ with the user it read), and they are ignored.
+    "COMPONENT_SPLIT_REQUEST": True,
     # Swagger UI from the drf-spectacular-sidecar package: no CDN, works offline.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
