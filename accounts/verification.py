@@ -4,7 +4,7 @@ A verification is one message with a link (a random key) and a 6-digit code; the
 database keeps only their hashes. The link's page confirms with a POST, so a mail
 scanner that fetches links verifies nothing. Five wrong codes end a verification;
 confirming uses it up. When the address is not the user's own, confirming it makes it
-the user's address (an email change), and the old address is told.
+the user's address (an email change), and the old address is told (a security email).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import get_language, override
 
+from accounts.emails import security_email_send
 from accounts.models import EmailVerification, User
 from accounts.security.rate_limits import rate_limit_spend
 
@@ -184,22 +185,13 @@ def email_verification_confirm(*, verification: EmailVerification) -> User:
     user.save(update_fields=["email", "email_verified"])
     # The other pending verifications were for an address no longer wanted.
     EmailVerification.objects.filter(user=user).delete()
-    if old_email:
-        _email_changed_notify(user=user, old=old_email)
-    return user
-
-
-def _email_changed_notify(*, user: User, old: str) -> None:
-    _mail(
-        to=old,
+    # To the old address, with the password reset page: the new one may be a thief's.
+    security_email_send(
         user=user,
-        template="email_changed",
-        context={
-            "new_email": user.email,
-            "reset_link": _site_link(reverse("password_reset")),
-            "sessions_link": _site_link(reverse("sessions")),
-        },
+        kind="email_changed",
+        context={"old_email": old_email, "new_email": user.email},
     )
+    return user
 
 
 def email_verification_confirm_key(*, key: str) -> User:
