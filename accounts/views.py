@@ -45,7 +45,8 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html", context)
 
 
-def safe_next(request) -> str | None:
+def safe_next(request: HttpRequest) -> str | None:
+    """The ``next`` of the request when it is a page of this site, else None."""
     target = request.POST.get("next") or request.GET.get("next")
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
