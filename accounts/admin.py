@@ -80,6 +80,8 @@ class UserAdmin(DjangoUserAdmin):
         (_("Live sessions"), {"fields": ("live_sessions",)}),
         (_("Second factors"), {"fields": ("second_factors",)}),
         *DJANGO_USER_FIELDSETS[1:],
+        # Staff may confirm an address they checked another way.
+        (_("Email verification"), {"fields": ("email_verified",)}),
         (_("Preferences"), {"fields": ("language", "theme", "time_zone")}),
     )
 
@@ -90,6 +92,7 @@ class UserAdmin(DjangoUserAdmin):
     list_display = (
         "username",
         "email",
+        "email_verified",
         "first_name",
         "last_name",
         "is_active",
@@ -99,6 +102,7 @@ class UserAdmin(DjangoUserAdmin):
         "last_login",
     )
     list_filter = (
+        "email_verified",
         "is_active",
         "is_staff",
         "is_superuser",

@@ -142,3 +142,42 @@ def check_mfa_required(
             )
         ]
     return []
+
+
+EMAIL_VERIFICATION_MODES = ("mandatory", "optional", "none")
+
+
+@register()
+def check_email_verification(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
+) -> list[Error]:
+    """AUTHSITE_EMAIL_VERIFICATION names a mode; its resend throttle is a rate."""
+    errors = []
+    mode = settings.AUTHSITE_EMAIL_VERIFICATION
+    if mode not in EMAIL_VERIFICATION_MODES:
+        errors.append(
+            Error(
+                f"AUTHSITE_EMAIL_VERIFICATION is {mode!r}; use mandatory, optional "
+                "or none.",
+                id="authsite.E703",
+            )
+        )
+    if settings.AUTHSITE_EMAIL_VERIFICATION_TTL <= 0:
+        errors.append(
+            Error(
+                "AUTHSITE_EMAIL_VERIFICATION_TTL must be a number of seconds above 0.",
+                id="authsite.E704",
+            )
+        )
+    rate = settings.AUTHSITE_EMAIL_VERIFICATION_RESEND_RATE
+    try:
+        if rate:
+            rate_parse(rate)
+    except ValueError as exc:
+        errors.append(
+            Error(
+                f"AUTHSITE_THROTTLE_EMAIL_VERIFICATION_RESEND: {exc}.",
+                id="authsite.E705",
+            )
+        )
+    return errors

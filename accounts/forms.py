@@ -8,7 +8,7 @@ from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from accounts import services
+from accounts import services, verification
 from accounts.models import time_zone_names
 from accounts.security import lockout
 from accounts.security.current_password import (
@@ -106,6 +106,26 @@ class SignupForm(NewPasswordErrorsMixin, EmailUniqueMixin, auth_forms.UserCreati
         _limit_password_fields(self, "password1", "password2")
         self.fields["username"].widget.attrs.update(autocomplete="username")
         self.fields["email"].widget.attrs.update(autocomplete="email")
+        if verification.verification_mandatory():
+            # Signup does not sign in: the choice is made on the sign-in page.
+            del self.fields["remember_me"]
+
+    def clean_email(self) -> str:
+        # Under mandatory verification the page must not say that an address has an
+        # account: the view mails its owner instead (``email_taken`` tells it).
+        if verification.verification_mandatory():
+            email = User.objects.normalize_email(self.cleaned_data["email"])
+            self.email_taken = verification.email_address_in_use(email=email)
+            return email
+        return super().clean_email()
+
+    def _get_validation_exclusions(self) -> set[str]:
+        # The model's unique constraint on the address would say it all the same.
+        # django-stubs leave out BaseModelForm._get_validation_exclusions.
+        exclusions = super()._get_validation_exclusions()  # type: ignore[misc]
+        if verification.verification_mandatory():
+            exclusions.add("email")
+        return exclusions
 
 
 class LoginForm(auth_forms.AuthenticationForm):
@@ -136,6 +156,15 @@ class LoginForm(auth_forms.AuthenticationForm):
         self.fields["username"].widget.attrs["maxlength"] = 254
         _limit_password_fields(self, "password")
 
+    def confirm_login_allowed(self, user) -> None:
+        super().confirm_login_allowed(user)
+        if not verification.sign_in_allowed(user=user):
+            # Only after the right password: a wrong one still says only "wrong".
+            raise forms.ValidationError(
+                _("Confirm your email address first: open the link we sent you."),
+                code="email_unverified",
+            )
+
     def get_invalid_login_error(self) -> forms.ValidationError:
         # django-axes refused the attempt (even a right password): say so, not "wrong".
         if self.request is not None and lockout.is_locked_out(self.request):
@@ -153,7 +182,8 @@ def _time_zone_choices() -> list[tuple[str, "StrOrPromise"]]:
 
 
 class ProfileForm(EmailUniqueMixin, forms.ModelForm):
-    """Names and email; a new email address needs the current password.
+    """Names and email; a new email address needs a recent re-authentication: the
+    current password typed here, unless this sign-in checked it lately.
 
     The email address receives password reset links, so whoever holds a session alone
     must not be able to redirect them (OWASP ASVS 5.0 V7.5.1).
@@ -164,7 +194,10 @@ class ProfileForm(EmailUniqueMixin, forms.ModelForm):
         required=False,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        help_text=_("Needed only to change your email address."),
+        help_text=_(
+            "Needed only to change your email address, unless you signed in or "
+            "confirmed your password in the last few minutes."
+        ),
     )
 
     time_zone = forms.ChoiceField(
@@ -178,8 +211,10 @@ class ProfileForm(EmailUniqueMixin, forms.ModelForm):
         model = User
         fields = ("first_name", "last_name", "email", "time_zone")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, reauthenticated: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        # This sign-in checked its password lately: a new address needs no password.
+        self.reauthenticated = reauthenticated
         _limit_password_fields(self, "current_password")
         self.fields["first_name"].widget.attrs.update(autocomplete="given-name")
         self.fields["last_name"].widget.attrs.update(autocomplete="family-name")
@@ -187,7 +222,11 @@ class ProfileForm(EmailUniqueMixin, forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned_data = super().clean() or self.cleaned_data
-        if "email" in self.changed_data and not self.has_error("current_password"):
+        if (
+            "email" in self.changed_data
+            and not self.reauthenticated
+            and not self.has_error("current_password")
+        ):
             # clean() runs before the new values are copied onto the instance.
             error = current_password_error(
                 user=self.instance,
@@ -224,6 +263,43 @@ class SetPasswordForm(NewPasswordErrorsMixin, auth_forms.SetPasswordForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _limit_password_fields(self, "new_password1", "new_password2")
+
+
+class VerificationCodeForm(forms.Form):
+    """The 6-digit code of a verification message; the address too when the page does
+    not know it (another browser than the one that signed up)."""
+
+    email = forms.EmailField(label=_("Email"), max_length=254)
+    code = forms.RegexField(
+        label=_("Code"),
+        regex=r"^\s*\d{6}\s*$",
+        max_length=20,
+        error_messages={"invalid": _("Enter the 6 digits of the code.")},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}
+        ),
+    )
+
+    def __init__(self, *args: Any, address: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if address:
+            del self.fields["email"]
+        else:
+            self.fields["email"].widget.attrs.update(autocomplete="email")
+
+
+class VerificationResendForm(forms.Form):
+    """Send the verification message again: to the address typed, unless the page
+    knows it already."""
+
+    email = forms.EmailField(label=_("Email"), max_length=254)
+
+    def __init__(self, *args: Any, address_known: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if address_known:
+            del self.fields["email"]
+        else:
+            self.fields["email"].widget.attrs.update(autocomplete="email")
 
 
 class ReauthenticationForm(forms.Form):

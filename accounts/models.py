@@ -105,6 +105,10 @@ class User(AbstractUser):
     time_zone = models.CharField(
         _("time zone"), max_length=64, blank=True, validators=[time_zone_validate]
     )
+    # Whether the owner of ``email`` confirmed it. Signup makes it False until the
+    # link or the code comes back; accounts made by staff (the admin, createsuperuser)
+    # and those from before verification existed count as verified.
+    email_verified = models.BooleanField(_("email verified"), default=True)
 
     objects: ClassVar[UserManager[Self]] = AccountUserManager()
     # Set by set_password() until the next save (Django; the stubs leave it out).
@@ -256,3 +260,32 @@ class Authenticator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} of {self.user_id}"
+
+
+class EmailVerification(models.Model):
+    """A message sent to ``email`` to prove that ``user`` reads it: a link with a key
+    and a 6-digit code. Only hashes are stored. When ``email`` is not the user's
+    address, confirming it makes it the user's address (an email change)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="email_verifications",
+        verbose_name=_("user"),
+    )
+    email = models.EmailField(_("email address"), max_length=254)
+    # SHA-256 of the link's key (a random 256-bit value: no salt or stretching needed).
+    key_hash = models.CharField(max_length=64, unique=True)
+    # HMAC of the code with SECRET_KEY: six digits alone are guessed offline at once.
+    code_hash = models.CharField(max_length=64)
+    wrong_codes = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("email verification")
+        verbose_name_plural = _("email verifications")
+        indexes: ClassVar = [models.Index(Lower("email"), name="verification_email")]
+
+    def __str__(self) -> str:
+        return f"{self.email} until {self.expires_at:%Y-%m-%d %H:%M}"

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.utils import timezone
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
-from accounts.models import AuthEvent
+from accounts.models import AuthEvent, EmailVerification
 from accounts.sessions.models import UserSession
 
 
@@ -39,11 +39,18 @@ def old_sign_in_events_remove(*, now: datetime) -> int:
     return deleted
 
 
-#: Each step, by the name the command prints. A model with keys that expire (email
-#: verification keys, for one) adds its own step here.
+def expired_email_verifications_remove(*, now: datetime) -> int:
+    """Email verifications past their expiry: their links and codes no longer work."""
+    deleted, _ = EmailVerification.objects.filter(expires_at__lte=now).delete()
+    return deleted
+
+
+#: Each step, by the name the command prints. A model with keys that expire adds its
+#: own step here.
 CLEANUP_STEPS: dict[str, Callable[..., int]] = {
     "expired refresh tokens (outstanding and blacklisted)": expired_tokens_remove,
     "expired database sessions": expired_db_sessions_remove,
+    "expired email verifications": expired_email_verifications_remove,
     "old sign-in events": old_sign_in_events_remove,
 }
 

@@ -21,6 +21,7 @@ from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest
 from django.utils.crypto import constant_time_compare
 
+from accounts import verification
 from accounts.models import AuthEvent, User
 from accounts.sessions import end_reasons
 from accounts.sessions.index import (
@@ -82,7 +83,7 @@ class AccountOverview:
     """What the account home shows a signed-in user about their account."""
 
     email: str
-    # None: this site does not verify addresses yet (no ``email_verified`` field).
+    # None: this site does not verify addresses (AUTHSITE_EMAIL_VERIFICATION none).
     email_verified: bool | None
     has_password: bool
     password_changed: dt.datetime | None
@@ -115,8 +116,9 @@ def account_overview(
     password_event = events.filter(kind__in=PASSWORD_KINDS).first()
     return AccountOverview(
         email=user.email,
-        # Hook: the field comes with email verification; until then, not shown.
-        email_verified=getattr(user, "email_verified", None),
+        email_verified=(
+            user.email_verified if verification.verification_at_signup() else None
+        ),
         has_password=user.has_usable_password(),
         password_changed=(
             password_event.created if password_event is not None else user.date_joined

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils.crypto import constant_time_compare
 
+from accounts import verification
 from accounts.emails import security_email_once, security_email_send
 from accounts.models import AuthEvent, User, time_zone_known
 from accounts.security import current_password, lockout
@@ -44,13 +45,20 @@ from accounts.tokens.issue import TokenPair
 def user_register(
     *, username: str, email: str, password: str, language: str = ""
 ) -> User:
-    """Create an active user with a hashed password; callers validate the input first."""
+    """Create an active user with a hashed password, its address not yet verified;
+    under AUTHSITE_EMAIL_VERIFICATION mandatory or optional, mail it a verification.
+    Callers validate the input first."""
     user = User(
-        username=username, email=User.objects.normalize_email(email), language=language
+        username=username,
+        email=User.objects.normalize_email(email),
+        language=language,
+        email_verified=False,
     )
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
+    if verification.verification_at_signup():
+        verification.email_verification_send(user=user)
     return user
 
 

@@ -1,11 +1,11 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from accounts import sensitive_views, views
+from accounts import sensitive_views, signup_views, verification_views, views
 from accounts.mfa import views as mfa_views
 
 urlpatterns = [
-    path("signup/", views.SignupView.as_view(), name="signup"),
+    path("signup/", signup_views.SignupView.as_view(), name="signup"),
     path("login/", views.LoginView.as_view(), name="login"),
     path(
         "login/mfa/",
@@ -53,5 +53,23 @@ urlpatterns = [
         "password/reset/complete/",
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
+    ),
+]
+
+urlpatterns += [
+    path(
+        "email/verify/",
+        verification_views.EmailVerifyCodeView.as_view(),
+        name="email_verify",
+    ),
+    path(
+        "email/verify/resend/",
+        verification_views.EmailVerifyResendView.as_view(),
+        name="email_verify_resend",
+    ),
+    path(
+        "email/verify/<str:key>/",
+        verification_views.EmailVerifyKeyView.as_view(),
+        name="email_verify_key",
     ),
 ]

@@ -6,10 +6,9 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -19,20 +18,21 @@ from django.utils.translation import get_language, ngettext, override
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views import i18n as i18n_views
-from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
 
-from accounts import forms, preferences, selectors, services
+from accounts import forms, preferences, selectors, services, verification
 from accounts.decorators import reauthentication_required
 from accounts.mfa import selectors as mfa_selectors
 from accounts.mfa import services as mfa_services
 from accounts.middleware import session_end_reason
 from accounts.models import AuthEvent, Theme, User
+from accounts.reauthentication import reauthenticated_recently, reauthentication_mark
 from accounts.security.client_ip import client_bucket
 from accounts.security.rate_limits import rate_limit_spend
 from accounts.sessions import timeouts
 from accounts.sessions.index import session_index_key
+from accounts.verification_views import address_cookie_set
 
 logger = logging.getLogger("authsite.accounts")
 
@@ -55,75 +55,6 @@ def safe_next(request: HttpRequest) -> str | None:
     ):
         return target
     return None
-
-
-@method_decorator(sensitive_post_parameters("password1", "password2"), name="dispatch")
-class SignupView(FormView):
-    form_class = forms.SignupForm
-    template_name = "accounts/signup.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            return redirect("home")
-        return super().dispatch(request, *args, **kwargs)
-
-    def post(self, request, *args, **kwargs):
-        # The form says when a username or email address is taken, so each attempt
-        # can test one address: a per-address limit makes that slow (docs/security.md,
-        # known gaps). Counted before validation, so a refused attempt asks nothing of the
-        # database and its answer says nothing about the address.
-        wait = rate_limit_spend(
-            scope="signup",
-            ident=client_bucket(request),
-            rate=settings.AUTHSITE_SIGNUP_FORM_RATE,
-        )
-        if wait:
-            return self.throttled(wait)
-        return super().post(request, *args, **kwargs)
-
-    def throttled(self, wait: int):
-        """429: the form again, unvalidated, with the typed names kept and a message."""
-        minutes = max(1, -(-wait // 60))
-        message = ngettext(
-            "Too many sign-up attempts from your address. Try again in %(n)d minute.",
-            "Too many sign-up attempts from your address. Try again in %(n)d minutes.",
-            minutes,
-        ) % {"n": minutes}
-        form = self.get_form_class()(
-            initial={
-                "username": self.request.POST.get("username", "")[:150],
-                "email": self.request.POST.get("email", "")[:254],
-            }
-        )
-        response = self.render_to_response(
-            self.get_context_data(form=form, throttled=message), status=429
-        )
-        response["Retry-After"] = str(wait)
-        return response
-
-    def form_valid(self, form):
-        user = services.user_register(
-            username=form.cleaned_data["username"],
-            email=form.cleaned_data["email"],
-            password=form.cleaned_data["password1"],
-            # The language the account was made in, until the user picks another.
-            language=get_language() or "",
-        )
-        services.user_time_zone_learn(
-            user=user, time_zone=form.cleaned_data.get("time_zone") or ""
-        )
-        login(self.request, user, backend="accounts.backends.UsernameOrEmailBackend")
-        if not form.cleaned_data.get("remember_me"):
-            # A cookie that ends when the browser closes, as for a sign-in.
-            self.request.session.set_expiry(0)
-        messages.success(
-            self.request,
-            _("Welcome, %(name)s. Your account is ready.") % {"name": user.username},
-        )
-        return redirect(safe_next(self.request) or "home")
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(next=safe_next(self.request) or "", **kwargs)
 
 
 # What the sign-in page says to a browser whose session the server ended.
@@ -216,6 +147,18 @@ class LoginView(auth_views.LoginView):
         )
         return response
 
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        unverified = (
+            form.get_user()
+            if form.has_error(NON_FIELD_ERRORS, "email_unverified")
+            else None
+        )
+        if unverified is not None:
+            # The password was right: this browser may ask for the message again.
+            address_cookie_set(response, email=unverified.email)
+        return response
+
 
 class LogoutView(auth_views.LogoutView):
     """POST signs out; GET shows a page whose button sends that POST, and signs no
@@ -270,16 +213,42 @@ class ProfileView(LoginRequiredMixin, FormView):
     success_url = reverse_lazy("profile")
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.request.user}
+        return {
+            **super().get_form_kwargs(),
+            "instance": self.request.user,
+            "reauthenticated": reauthenticated_recently(request=self.request),
+        }
 
     def form_valid(self, form):
+        user = _signed_in_user(self.request)
+        # The form copied the new address onto the user; it is not the address yet.
+        new_email = form.cleaned_data["email"]
         services.user_profile_update(
-            user=_signed_in_user(self.request),
+            user=user,
             first_name=form.cleaned_data["first_name"],
             last_name=form.cleaned_data["last_name"],
-            email=form.cleaned_data["email"],
+            email=form.initial["email"],
             time_zone=form.cleaned_data["time_zone"],
         )
+        if "email" in form.changed_data:
+            if not form.reauthenticated:
+                reauthentication_mark(request=self.request)  # the password was right
+            try:
+                verification.email_change_request(user=user, email=new_email)
+            except verification.EmailAddressTaken:
+                # Taken by another account since the form's check.
+                form.add_error(
+                    "email", _("A user with that email address already exists.")
+                )
+                return self.form_invalid(form)
+            messages.info(
+                self.request,
+                _(
+                    "We sent a message to %(email)s: your address changes when you "
+                    "open its link."
+                )
+                % {"email": new_email},
+            )
         messages.success(self.request, _("Your profile was saved."))
         return super().form_valid(form)
 

@@ -53,9 +53,10 @@ ERRORS = {
     400: "Malformed JSON, a missing field or a value that is not valid.",
     401: "No valid credentials: a missing, malformed, expired or revoked token.",
     403: (
-        "Not allowed: a cookie-authenticated change without the CSRF token, or a "
+        "Not allowed: a cookie-authenticated change without the CSRF token, a "
         "sensitive change by a sign-in that has not confirmed its password lately "
-        '(code "reauthentication_required": POST it to /api/me/reauthenticate/).'
+        '(code "reauthentication_required": POST it to /api/me/reauthenticate/), or '
+        '(code "email_unverified") a sign-in whose email address is not confirmed yet.'
     ),
     413: "The request body is over the size limit.",
     415: "The body is not JSON.",
@@ -91,12 +92,15 @@ class AutoSchema(openapi.AutoSchema):
             authenticates or getattr(view, "csrf_checked", False)
         ):
             statuses.append(403)
+        # A right password for an account whose address is not confirmed yet.
+        if getattr(view, "refuses_unverified", False):
+            statuses.append(403)
         # Throttled, or a view that counts wrong current passwords per user.
         if getattr(view, "throttle_classes", ()) or getattr(
             view, "checks_current_password", False
         ):
             statuses.append(429)
-        return sorted(statuses)
+        return sorted(set(statuses))
 
     def _get_response_bodies(
         self, direction: Literal["request", "response"] = "response"

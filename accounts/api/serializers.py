@@ -14,7 +14,7 @@ from rest_framework import exceptions, serializers
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework_simplejwt import serializers as jwt_serializers
 
-from accounts import selectors, services
+from accounts import selectors, services, verification
 from accounts.api.authentication import rejected
 from accounts.models import UsernameValidator
 from accounts.security import lockout
@@ -83,18 +83,30 @@ def _email_unused(value: str, *, user: Any) -> str:
 class UserSerializer(StrictStringsMixin, serializers.ModelSerializer):
     class Meta:
         model = User
-        fields = ("id", "username", "email", "first_name", "last_name", "date_joined")
-        read_only_fields = ("id", "username", "date_joined")
+        fields = (
+            "id",
+            "username",
+            "email",
+            "email_verified",
+            "first_name",
+            "last_name",
+            "date_joined",
+        )
+        read_only_fields = ("id", "username", "email_verified", "date_joined")
 
     def validate_email(self, value: str) -> str:
         return _email_unused(value, user=self.instance)
 
     def update(self, instance, validated_data):
+        # A new address is not saved here: a verification goes to it, and it becomes
+        # the user's address when confirmed (the view asks for it).
         fields = {
             name: validated_data.get(name, getattr(instance, name))
-            for name in ("first_name", "last_name", "email")
+            for name in ("first_name", "last_name")
         }
-        return services.user_profile_update(user=instance, **fields)
+        return services.user_profile_update(
+            user=instance, email=instance.email, **fields
+        )
 
 
 class RegisterSerializer(StrictStringsMixin, serializers.Serializer):
@@ -109,9 +121,6 @@ class RegisterSerializer(StrictStringsMixin, serializers.Serializer):
             )
         return value
 
-    def validate_email(self, value: str) -> str:
-        return _email_unused(value, user=None)
-
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         candidate = User(username=attrs["username"], email=attrs["email"])
         try:
@@ -119,6 +128,13 @@ class RegisterSerializer(StrictStringsMixin, serializers.Serializer):
         except DjangoValidationError as exc:
             raise serializers.ValidationError({"password": list(exc.messages)}) from exc
         return attrs
+
+    def validate_email(self, value: str) -> str:
+        if verification.verification_mandatory():
+            # The answer must not say whether the address has an account (the view
+            # mails its owner instead).
+            return User.objects.normalize_email(value)
+        return _email_unused(value, user=None)
 
     def create(self, validated_data: dict[str, Any]) -> Any:
         try:
@@ -129,6 +145,40 @@ class RegisterSerializer(StrictStringsMixin, serializers.Serializer):
 
     def to_representation(self, instance: Any) -> dict[str, Any]:
         return UserSerializer(instance).data
+
+
+class EmailUnverified(exceptions.PermissionDenied):
+    """403: the password is right, but the account's address is not confirmed yet."""
+
+    default_code = "email_unverified"
+    default_detail = _(
+        "Confirm your email address first: open the link we sent you, or send the "
+        "code to /api/auth/email/verify/."
+    )
+
+
+class EmailVerifySerializer(StrictStringsMixin, serializers.Serializer):
+    """The link's ``key``, or the ``email`` and the 6-digit ``code`` of the message."""
+
+    key = serializers.CharField(required=False, max_length=100)
+    email = serializers.EmailField(required=False, max_length=254)
+    code = serializers.RegexField(r"^\s*\d{6}\s*$", required=False, max_length=20)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs.get("key"):
+            return {"key": attrs["key"]}
+        if attrs.get("email") and attrs.get("code"):
+            return {"email": attrs["email"], "code": attrs["code"]}
+        raise serializers.ValidationError(
+            _("Send the key of the link, or the email address and the code."),
+            code="required",
+        )
+
+
+class EmailVerifyResendSerializer(StrictStringsMixin, serializers.Serializer):
+    """The address waiting to be confirmed (a signed-in caller may leave it out)."""
+
+    email = serializers.EmailField(required=False, max_length=254)
 
 
 class TooManyAttempts(exceptions.Throttled):
@@ -204,6 +254,8 @@ class TokenObtainPairSerializer(
                 wait = lockout.seconds_left(request, {"username": attrs["username"]})
                 raise lockout.LockedOut(wait=wait) from None
             raise
+        if self.user is not None and not verification.sign_in_allowed(user=self.user):
+            raise EmailUnverified
         return {"user": self.user}
 
 

@@ -2,7 +2,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
 # The schema module registers the authentication scheme with drf-spectacular.
-from accounts.api import schema, sessions, views  # noqa: F401
+from accounts.api import schema, sessions, verification, views  # noqa: F401
 
 urlpatterns = [
     path("auth/register/", views.RegisterView.as_view(), name="api-register"),
@@ -18,6 +18,16 @@ urlpatterns = [
     ),
     path("auth/logout/", views.LogoutView.as_view(), name="api-logout"),
     path("auth/logout-all/", views.LogoutAllView.as_view(), name="api-logout-all"),
+    path(
+        "auth/email/verify/",
+        verification.EmailVerifyView.as_view(),
+        name="api-email-verify",
+    ),
+    path(
+        "auth/email/verify/resend/",
+        verification.EmailVerifyResendView.as_view(),
+        name="api-email-verify-resend",
+    ),
     path("me/", views.MeView.as_view(), name="api-me"),
     path(
         "me/reauthenticate/",

@@ -17,14 +17,19 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt import views as jwt_views
 
-from accounts import selectors, services
+from accounts import selectors, services, verification
 from accounts.api import cookies
 from accounts.api import serializers as api_serializers
 from accounts.api.authentication import JWTAuthentication, rejected
-from accounts.api.permissions import RecentlyAuthenticated
+from accounts.api.permissions import ReauthenticationRequired, RecentlyAuthenticated
 from accounts.api.serializers import TooManyAttempts
 from accounts.api.throttles import AddressRateThrottle
-from accounts.reauthentication import reauthentication_password_check
+from accounts.api.verification import SENT, verification_sent_response
+from accounts.reauthentication import (
+    reauthenticated_recently,
+    reauthentication_password_check,
+)
+from accounts.security.client_ip import client_bucket
 from accounts.security.current_password import (
     CurrentPasswordLocked,
     CurrentPasswordWrong,
@@ -72,6 +77,8 @@ class TokenObtainPairView(TokenView):
 
     serializer_class = api_serializers.TokenObtainPairSerializer
     throttle_scope = "token"
+    #: For the schema: 403 email_unverified under mandatory email verification.
+    refuses_unverified = True
 
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         user = self.validated(request)["user"]
@@ -107,13 +114,32 @@ class TokenVerifyView(jwt_views.TokenVerifyView):
 
 
 class RegisterView(generics.CreateAPIView):
-    """Create an account: username, email, password → 201 with the user."""
+    """Create an account: username, email, password → 201 with the user; under
+    mandatory email verification, 202 with one body whether the address is new or has
+    an account (whose owner is mailed instead)."""
 
     serializer_class = api_serializers.RegisterSerializer
     permission_classes = (permissions.AllowAny,)
     authentication_classes = ()
     throttle_classes = (AddressRateThrottle,)
     throttle_scope = "register"
+
+    @extend_schema(responses={201: api_serializers.UserSerializer, 202: SENT})
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        if not verification.verification_mandatory():
+            return super().post(request, *args, **kwargs)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        if verification.email_address_in_use(email=data["email"]):
+            verification.signup_address_taken_notify(
+                email=data["email"],
+                password=data["password"],
+                client=client_bucket(request),
+            )
+        else:
+            serializer.save()
+        return verification_sent_response()
 
 
 class LogoutView(APIView):
@@ -163,9 +189,11 @@ class LogoutAllView(APIView):
 
 
 class MeView(generics.RetrieveUpdateDestroyAPIView):
-    """The signed-in user's profile; PATCH changes first_name, last_name, email;
-    DELETE deletes the account (no body; needs a recent re-authentication): every
-    session and token of the user ends at once."""
+    """The signed-in user's profile; PATCH changes first_name, last_name, and asks to
+    change email (needs a recent re-authentication): a verification goes to the new
+    address, which replaces the old one once confirmed (`email_pending` in the answer
+    names it). DELETE deletes the account (no body; needs a recent re-authentication):
+    every session and token of the user ends at once."""
 
     serializer_class = api_serializers.UserSerializer
     http_method_names = ["get", "patch", "delete", "options"]
@@ -179,6 +207,28 @@ class MeView(generics.RetrieveUpdateDestroyAPIView):
         if self.request.method == "GET":
             return self.request.user  # the cached snapshot: no database query
         return selectors.user_for_update(user=self.request.user)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        user = self.get_object()
+        serializer = self.get_serializer(user, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        new_email = serializer.validated_data.get("email")
+        changing = new_email is not None and new_email.lower() != user.email.lower()
+        if changing and not reauthenticated_recently(request=request):
+            # Before anything is saved: a stolen token alone must not redirect the
+            # account's mail (and so its password resets).
+            raise ReauthenticationRequired
+        serializer.save()
+        body = dict(serializer.data)
+        if changing:
+            try:
+                verification.email_change_request(user=user, email=new_email)
+            except verification.EmailAddressTaken:
+                raise serializers.ValidationError(
+                    {"email": [_("A user with that email address already exists.")]}
+                ) from None
+            body["email_pending"] = new_email
+        return Response(body)
 
     @extend_schema(request=None, responses={204: None})
     def delete(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -6,53 +6,118 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LiveSession',
+            name="LiveSession",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'live session',
-                'verbose_name_plural': 'live sessions',
-                'managed': False,
-                'default_permissions': ('view', 'delete'),
+                "verbose_name": "live session",
+                "verbose_name_plural": "live sessions",
+                "managed": False,
+                "default_permissions": ("view", "delete"),
             },
         ),
         migrations.CreateModel(
-            name='UserSession',
+            name="UserSession",
             fields=[
-                ('session_key', models.CharField(max_length=40, primary_key=True, serialize=False, verbose_name='session key')),
-                ('session_data', models.TextField(verbose_name='session data')),
-                ('expire_date', models.DateTimeField(db_index=True, verbose_name='expire date')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "session_key",
+                    models.CharField(
+                        max_length=40,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="session key",
+                    ),
+                ),
+                ("session_data", models.TextField(verbose_name="session data")),
+                (
+                    "expire_date",
+                    models.DateTimeField(db_index=True, verbose_name="expire date"),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'session',
-                'verbose_name_plural': 'sessions',
-                'db_table': 'accounts_usersession',
-                'abstract': False,
+                "verbose_name": "session",
+                "verbose_name_plural": "sessions",
+                "db_table": "accounts_usersession",
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='AuthEvent',
+            name="AuthEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('login', 'signed in'), ('logout', 'signed out'), ('revoke', 'session ended from another device'), ('expired', 'session timed out'), ('password_change', 'password changed; other sessions ended'), ('password_reset', 'password reset; all sessions ended'), ('limit', 'session ended: too many sessions'), ('admin_revoke', 'session ended by an administrator')], max_length=20)),
-                ('session_id', models.CharField(blank=True, max_length=32)),
-                ('ip', models.GenericIPAddressField(blank=True, null=True)),
-                ('device', models.CharField(blank=True, max_length=100)),
-                ('created', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='auth_events', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("login", "signed in"),
+                            ("logout", "signed out"),
+                            ("revoke", "session ended from another device"),
+                            ("expired", "session timed out"),
+                            (
+                                "password_change",
+                                "password changed; other sessions ended",
+                            ),
+                            ("password_reset", "password reset; all sessions ended"),
+                            ("limit", "session ended: too many sessions"),
+                            ("admin_revoke", "session ended by an administrator"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("session_id", models.CharField(blank=True, max_length=32)),
+                ("ip", models.GenericIPAddressField(blank=True, null=True)),
+                ("device", models.CharField(blank=True, max_length=100)),
+                ("created", models.DateTimeField(auto_now_add=True, db_index=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="auth_events",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ('-created', '-id'),
-                'indexes': [models.Index(fields=['user', '-created'], name='accounts_au_user_id_90da83_idx')],
+                "ordering": ("-created", "-id"),
+                "indexes": [
+                    models.Index(
+                        fields=["user", "-created"],
+                        name="accounts_au_user_id_90da83_idx",
+                    )
+                ],
             },
         ),
     ]

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_sessions_authevent'),
-        ('accounts', '0002_user_token_valid_after'),
+        ("accounts", "0002_sessions_authevent"),
+        ("accounts", "0002_user_token_valid_after"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -6,54 +6,93 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0003_merge_sessions_and_tokens'),
+        ("accounts", "0003_merge_sessions_and_tokens"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='authevent',
-            options={'ordering': ('-created', '-id'), 'verbose_name': 'sign-in event', 'verbose_name_plural': 'sign-in events'},
+            name="authevent",
+            options={
+                "ordering": ("-created", "-id"),
+                "verbose_name": "sign-in event",
+                "verbose_name_plural": "sign-in events",
+            },
         ),
         migrations.AddField(
-            model_name='user',
-            name='language',
-            field=models.CharField(blank=True, choices=[('en', 'English'), ('ko', '한국어')], max_length=10, verbose_name='language'),
+            model_name="user",
+            name="language",
+            field=models.CharField(
+                blank=True,
+                choices=[("en", "English"), ("ko", "한국어")],
+                max_length=10,
+                verbose_name="language",
+            ),
         ),
         migrations.AddField(
-            model_name='user',
-            name='theme',
-            field=models.CharField(blank=True, choices=[('', 'as the browser prefers'), ('light', 'light'), ('dark', 'dark')], max_length=5, verbose_name='theme'),
+            model_name="user",
+            name="theme",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("", "as the browser prefers"),
+                    ("light", "light"),
+                    ("dark", "dark"),
+                ],
+                max_length=5,
+                verbose_name="theme",
+            ),
         ),
         migrations.AlterField(
-            model_name='authevent',
-            name='created',
-            field=models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='time'),
+            model_name="authevent",
+            name="created",
+            field=models.DateTimeField(
+                auto_now_add=True, db_index=True, verbose_name="time"
+            ),
         ),
         migrations.AlterField(
-            model_name='authevent',
-            name='device',
-            field=models.CharField(blank=True, max_length=100, verbose_name='device'),
+            model_name="authevent",
+            name="device",
+            field=models.CharField(blank=True, max_length=100, verbose_name="device"),
         ),
         migrations.AlterField(
-            model_name='authevent',
-            name='ip',
-            field=models.GenericIPAddressField(blank=True, null=True, verbose_name='IP address'),
+            model_name="authevent",
+            name="ip",
+            field=models.GenericIPAddressField(
+                blank=True, null=True, verbose_name="IP address"
+            ),
         ),
         migrations.AlterField(
-            model_name='authevent',
-            name='kind',
-            field=models.CharField(choices=[('login', 'signed in'), ('logout', 'signed out'), ('revoke', 'session ended from another device'), ('expired', 'session timed out'), ('password_change', 'password changed; other sessions ended'), ('password_reset', 'password reset; all sessions ended'), ('limit', 'session ended: too many sessions'), ('admin_revoke', 'session ended by an administrator')], max_length=20, verbose_name='event'),
+            model_name="authevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("login", "signed in"),
+                    ("logout", "signed out"),
+                    ("revoke", "session ended from another device"),
+                    ("expired", "session timed out"),
+                    ("password_change", "password changed; other sessions ended"),
+                    ("password_reset", "password reset; all sessions ended"),
+                    ("limit", "session ended: too many sessions"),
+                    ("admin_revoke", "session ended by an administrator"),
+                ],
+                max_length=20,
+                verbose_name="event",
+            ),
         ),
         migrations.AlterField(
-            model_name='authevent',
-            name='session_id',
-            field=models.CharField(blank=True, max_length=32, verbose_name='session'),
+            model_name="authevent",
+            name="session_id",
+            field=models.CharField(blank=True, max_length=32, verbose_name="session"),
         ),
         migrations.AlterField(
-            model_name='authevent',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='auth_events', to=settings.AUTH_USER_MODEL, verbose_name='user'),
+            model_name="authevent",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="auth_events",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="user",
+            ),
         ),
     ]

@@ -5,16 +5,15 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0004_user_language_theme'),
+        ("accounts", "0004_user_language_theme"),
     ]
 
     operations = [
         migrations.AlterModelManagers(
-            name='user',
+            name="user",
             managers=[
-                ('objects', accounts.models.AccountUserManager()),
+                ("objects", accounts.models.AccountUserManager()),
             ],
         ),
     ]

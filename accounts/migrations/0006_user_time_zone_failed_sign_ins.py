@@ -5,20 +5,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0005_user_manager'),
+        ("accounts", "0005_user_manager"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='time_zone',
-            field=models.CharField(blank=True, max_length=64, validators=[accounts.models.time_zone_validate], verbose_name='time zone'),
+            model_name="user",
+            name="time_zone",
+            field=models.CharField(
+                blank=True,
+                max_length=64,
+                validators=[accounts.models.time_zone_validate],
+                verbose_name="time zone",
+            ),
         ),
         migrations.AlterField(
-            model_name='authevent',
-            name='kind',
-            field=models.CharField(choices=[('login', 'signed in'), ('logout', 'signed out'), ('revoke', 'session ended from another device'), ('expired', 'session timed out'), ('password_change', 'password changed; other sessions ended'), ('password_reset', 'password reset; all sessions ended'), ('limit', 'session ended: too many sessions'), ('admin_revoke', 'session ended by an administrator'), ('login_failed', 'failed sign-in attempt'), ('locked_out', 'sign-in refused: too many failed attempts')], max_length=20, verbose_name='event'),
+            model_name="authevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("login", "signed in"),
+                    ("logout", "signed out"),
+                    ("revoke", "session ended from another device"),
+                    ("expired", "session timed out"),
+                    ("password_change", "password changed; other sessions ended"),
+                    ("password_reset", "password reset; all sessions ended"),
+                    ("limit", "session ended: too many sessions"),
+                    ("admin_revoke", "session ended by an administrator"),
+                    ("login_failed", "failed sign-in attempt"),
+                    ("locked_out", "sign-in refused: too many failed attempts"),
+                ],
+                max_length=20,
+                verbose_name="event",
+            ),
         ),
     ]

@@ -7,28 +7,62 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0006_user_time_zone_failed_sign_ins'),
+        ("accounts", "0006_user_time_zone_failed_sign_ins"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Authenticator',
+            name="Authenticator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('totp', 'authenticator app'), ('recovery_codes', 'recovery codes'), ('passkey', 'passkey')], max_length=20)),
-                ('name', models.CharField(blank=True, max_length=100)),
-                ('data', models.JSONField(default=dict)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('last_used_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='authenticators', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("totp", "authenticator app"),
+                            ("recovery_codes", "recovery codes"),
+                            ("passkey", "passkey"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("name", models.CharField(blank=True, max_length=100)),
+                ("data", models.JSONField(default=dict)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("last_used_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="authenticators",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'second factor',
-                'verbose_name_plural': 'second factors',
-                'indexes': [models.Index(fields=['user', 'kind'], name='accounts_au_user_id_251e33_idx')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('kind__in', ['totp', 'recovery_codes'])), fields=('user', 'kind'), name='authenticator_one_app_one_code_set')],
+                "verbose_name": "second factor",
+                "verbose_name_plural": "second factors",
+                "indexes": [
+                    models.Index(
+                        fields=["user", "kind"], name="accounts_au_user_id_251e33_idx"
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("kind__in", ["totp", "recovery_codes"])),
+                        fields=("user", "kind"),
+                        name="authenticator_one_app_one_code_set",
+                    )
+                ],
             },
         ),
     ]

@@ -4,20 +4,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0007_authenticator'),
+        ("accounts", "0007_authenticator"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='authevent',
-            name='method',
-            field=models.CharField(blank=True, max_length=40, verbose_name='sign-in method'),
+            model_name="authevent",
+            name="method",
+            field=models.CharField(
+                blank=True, max_length=40, verbose_name="sign-in method"
+            ),
         ),
         migrations.AlterField(
-            model_name='authevent',
-            name='kind',
-            field=models.CharField(choices=[('login', 'signed in'), ('logout', 'signed out'), ('revoke', 'session ended from another device'), ('expired', 'session timed out'), ('password_change', 'password changed; other sessions ended'), ('password_reset', 'password reset; all sessions ended'), ('limit', 'session ended: too many sessions'), ('admin_revoke', 'session ended by an administrator'), ('login_failed', 'failed sign-in attempt'), ('locked_out', 'sign-in refused: too many failed attempts'), ('factors_reset', 'second factors reset by an administrator')], max_length=20, verbose_name='event'),
+            model_name="authevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("login", "signed in"),
+                    ("logout", "signed out"),
+                    ("revoke", "session ended from another device"),
+                    ("expired", "session timed out"),
+                    ("password_change", "password changed; other sessions ended"),
+                    ("password_reset", "password reset; all sessions ended"),
+                    ("limit", "session ended: too many sessions"),
+                    ("admin_revoke", "session ended by an administrator"),
+                    ("login_failed", "failed sign-in attempt"),
+                    ("locked_out", "sign-in refused: too many failed attempts"),
+                    ("factors_reset", "second factors reset by an administrator"),
+                ],
+                max_length=20,
+                verbose_name="event",
+            ),
         ),
     ]

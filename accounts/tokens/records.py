@@ -65,6 +65,7 @@ SNAPSHOT_FIELDS = (
     "is_active",
     "is_staff",
     "is_superuser",
+    "email_verified",
 )
 SNAPSHOT_KEYS = frozenset({*SNAPSHOT_FIELDS, "date_joined", "valid_after"})
 SIGN_IN_PREFIX = "s:"
@@ -141,6 +142,8 @@ def _user_from_snapshot(user_id: int, data: Mapping[str, str]) -> Any:
         is_active=data["is_active"] == "True",
         is_staff=data["is_staff"] == "True",
         is_superuser=data["is_superuser"] == "True",
+        # Snapshots kept next to sessions before the field existed lack it.
+        email_verified=data.get("email_verified", "True") == "True",
         date_joined=datetime.fromisoformat(data["date_joined"]),
     )
     user._state.adding = False

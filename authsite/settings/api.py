@@ -40,6 +40,9 @@ AUTHSITE_API_THROTTLE_RATES = {
     "register": os.environ.get("AUTHSITE_THROTTLE_REGISTER", "10/hour"),
     "token": os.environ.get("AUTHSITE_THROTTLE_TOKEN", "30/minute"),
     "refresh": os.environ.get("AUTHSITE_THROTTLE_REFRESH", "60/minute"),
+    # Keys and codes sent to /api/auth/email/verify/: each verification ends after 5
+    # wrong codes; this bounds one address trying codes for many.
+    "email_verify": os.environ.get("AUTHSITE_THROTTLE_EMAIL_VERIFY", "30/hour"),
 }
 
 # SimpleJWT's own switches. The values above are its only configuration: the token
@@ -62,6 +65,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Sign-up, JSON Web Tokens that can be revoked, and the signed-in user.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Request bodies get schemas of their own, without the read-only fields: a client
+    # may send them back (PATCH /api/me/ with the user it read), and they are ignored.
+    "COMPONENT_SPLIT_REQUEST": True,
     # Swagger UI from the drf-spectacular-sidecar package: no CDN, works offline.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

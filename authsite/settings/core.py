@@ -104,6 +104,7 @@ TEMPLATES: list[dict[str, Any]] = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "accounts.verification_views.verification_banner",
             ],
         },
     },
@@ -141,6 +142,18 @@ EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get(
     "DJANGO_DEFAULT_FROM_EMAIL", "authsite <noreply@localhost>"
+)
+
+# --- Email verification ------------------------------------------------------------
+# "mandatory": signup does not sign in, and an account signs in only once its address
+# is confirmed; "optional": signup signs in and a banner asks to confirm; "none": no
+# message at signup. A new address on the profile is confirmed in every mode.
+AUTHSITE_EMAIL_VERIFICATION = os.environ.get(
+    "AUTHSITE_EMAIL_VERIFICATION", "mandatory"
+).strip()
+# Seconds a verification link and code stay valid (3 days).
+AUTHSITE_EMAIL_VERIFICATION_TTL = env_int(
+    "AUTHSITE_EMAIL_VERIFICATION_TTL", 3 * 24 * 3600
 )
 
 # --- Static files, i18n, logging --------------------------------------------------

@@ -135,6 +135,13 @@ AUTHSITE_PASSWORD_RESET_ADDRESS_RATE = os.environ.get(
     "AUTHSITE_THROTTLE_PASSWORD_RESET_ADDRESS", "3/hour"
 )
 
+# Verification messages sent again (and "this address has an account" notices), per
+# client address and, separately, per target address. Past either the answer is the
+# same, and no mail goes.
+AUTHSITE_EMAIL_VERIFICATION_RESEND_RATE = os.environ.get(
+    "AUTHSITE_THROTTLE_EMAIL_VERIFICATION_RESEND", "5/hour"
+)
+
 # --- Re-authentication ------------------------------------------------------------
 # Seconds after a sign-in's password (or second factor) was last checked during which
 # it may change the password, end sessions or delete the account; later it is asked

@@ -23,6 +23,18 @@ def test_admin_lists_users_for_staff(client, staff_user, user):
     assert "alice@example.com" in response.text
 
 
+def test_admin_user_list_shows_and_filters_by_verified_email(client, staff_user, user):
+    make_user(username="dora", email="dora@example.com", email_verified=False)
+    sign_in(client, "staff")
+
+    unverified = client.get("/admin/accounts/user/?email_verified__exact=0")
+
+    assert unverified.status_code == 200
+    assert "column-email_verified" in unverified.text
+    assert "dora@example.com" in unverified.text
+    assert "alice@example.com" not in unverified.text
+
+
 def test_admin_refuses_signed_in_non_staff(client_signed_in):
     response = client_signed_in.get("/admin/accounts/user/")
 

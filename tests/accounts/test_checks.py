@@ -48,3 +48,21 @@ def test_check_is_quiet_when_sessions_cannot_be_evicted(sessions_redis_with, arg
     sessions_redis_with(*args)
 
     assert not {"authsite.W601", "authsite.W602"} & set(check_ids())
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "check_id"),
+    [
+        ("AUTHSITE_EMAIL_VERIFICATION", "sometimes", "authsite.E703"),
+        ("AUTHSITE_EMAIL_VERIFICATION_TTL", 0, "authsite.E704"),
+        ("AUTHSITE_EMAIL_VERIFICATION_RESEND_RATE", "5/fortnight", "authsite.E705"),
+    ],
+)
+def test_email_verification_settings_that_cannot_work_fail_the_check(
+    settings, name, value, check_id
+):
+    setattr(settings, name, value)
+
+    found = [m for m in checks.run_checks() if m.id == check_id]
+
+    assert len(found) == 1

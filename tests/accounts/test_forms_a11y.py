@@ -11,6 +11,12 @@ from tests.helpers.accounts import sign_in
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def signup_signs_in(settings):
+    """Signup as under optional verification: it signs in, and offers to stay so."""
+    settings.AUTHSITE_EMAIL_VERIFICATION = "optional"
+
+
 class Inputs(HTMLParser):
     """The attributes of every input and button of a page, and every id on it."""
 
@@ -73,6 +79,7 @@ def test_profile_fields_name_what_they_hold(client_signed_in):
     assert fields["current_password"] == "current-password"
 
 
+@pytest.mark.usefixtures("signup_signs_in")
 def test_signup_errors_are_described_by_ids_that_exist(client):
     page = page_inputs(
         client,
@@ -118,6 +125,7 @@ def test_too_common_lands_on_the_password_and_mismatch_on_its_confirmation(clien
     assert "too common" not in str(errors["password2"])
 
 
+@pytest.mark.usefixtures("signup_signs_in")
 def test_signup_errors_keep_what_was_typed_except_the_passwords(client):
     page = page_inputs(
         client,
@@ -157,6 +165,7 @@ def test_every_password_field_has_a_show_button_for_the_script(client):
     assert client.get("/static/accounts/site.js").status_code == 200
 
 
+@pytest.mark.usefixtures("signup_signs_in")
 def test_signup_without_keep_me_signed_in_ends_with_the_browser(client):
     client.post(
         "/accounts/signup/",
@@ -173,6 +182,7 @@ def test_signup_without_keep_me_signed_in_ends_with_the_browser(client):
     assert cookie["expires"] == ""
 
 
+@pytest.mark.usefixtures("signup_signs_in")
 def test_signup_with_keep_me_signed_in_sets_a_lasting_cookie(client):
     client.post(
         "/accounts/signup/",

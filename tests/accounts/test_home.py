@@ -5,6 +5,7 @@ from django.test import Client
 
 from accounts.models import AuthEvent
 from accounts.sessions import timeouts
+from tests.factories import make_user
 from tests.helpers.accounts import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -83,9 +84,30 @@ def test_password_age_counts_from_the_last_change(client_signed_in, user):
     assert "Password set 1\xa0year" in page
 
 
+def test_home_says_whether_the_address_is_verified(client, db):
+    make_user(username="dora", email="dora@example.com")
+    sign_in(client, "dora")
+
+    page = client.get("/").text
+
+    assert ">Verified<" in page
+
+
+def test_home_says_an_address_is_not_verified(client, settings, db):
+    settings.AUTHSITE_EMAIL_VERIFICATION = "optional"
+    make_user(username="dora", email="dora@example.com", email_verified=False)
+    sign_in(client, "dora")
+
+    page = client.get("/").text
+
+    assert "Not verified" in page
+
+
 def test_home_leaves_out_verification_while_the_site_does_not_verify(
-    client_signed_in,
+    client_signed_in, settings
 ):
+    settings.AUTHSITE_EMAIL_VERIFICATION = "none"
+
     page = client_signed_in.get("/").text
 
     assert "Not verified" not in page

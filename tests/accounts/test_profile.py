@@ -14,7 +14,9 @@ def test_profile_requires_sign_in(client):
     assert response.headers["Location"] == "/accounts/login/?next=/accounts/profile/"
 
 
-def test_profile_saves_names_and_email(client_signed_in, user):
+def test_profile_saves_names_and_sends_a_new_email_to_be_confirmed(
+    client_signed_in, user, mailoutbox
+):
     response = client_signed_in.post(
         "/accounts/profile/",
         {
@@ -27,11 +29,13 @@ def test_profile_saves_names_and_email(client_signed_in, user):
 
     assert response.status_code == 302
     user.refresh_from_db()
+    # The names at once; the address only once the new one is confirmed.
     assert (user.first_name, user.last_name, user.email) == (
         "Alice",
         "Liddell",
-        "a.liddell@example.com",
+        "alice@example.com",
     )
+    assert [m.to for m in mailoutbox] == [["a.liddell@example.com"]]
 
 
 def test_profile_refuses_another_users_email_in_any_case(client_signed_in, user):

@@ -161,7 +161,9 @@ def test_old_sign_in_cannot_end_one_other_session(client_signed_in, store, user)
     assert store.holds(session_key_of(other))
 
 
-def test_sign_up_counts_as_a_fresh_authentication(client, db):
+def test_sign_up_counts_as_a_fresh_authentication(client, db, settings):
+    # Where signup signs in (under mandatory verification it does not).
+    settings.AUTHSITE_EMAIL_VERIFICATION = "optional"
     client.post(
         "/accounts/signup/",
         {

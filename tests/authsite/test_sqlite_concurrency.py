@@ -5,6 +5,7 @@ the write lock when they begin, a write that meets another one fails at once
 ("database is locked") and the user sees the 503 page instead of an account.
 """
 
+import sqlite3
 import threading
 from collections import Counter
 from pathlib import Path
@@ -44,7 +45,7 @@ def register_all(url: str, count: int) -> list[int]:
     return statuses
 
 
-def test_simultaneous_api_registrations_on_sqlite_all_answer_201(tmp_path: Path):
+def test_simultaneous_api_registrations_on_sqlite_all_answer_202(tmp_path: Path):
     env = site_env(
         # A SQLite file of this test's own, whatever database the suite runs on.
         database_url=f"sqlite:///{tmp_path / 'db.sqlite3'}",
@@ -63,6 +64,13 @@ def test_simultaneous_api_registrations_on_sqlite_all_answer_201(tmp_path: Path)
     with server:
         statuses = register_all(server.url, SIMULTANEOUS)
 
-    # With the throttle out of the way, 201 is the one right answer; 503 means the
+    # With the throttle out of the way, 202 (mandatory email verification: the user
+    # and its verification are written) is the one right answer; 503 means the
     # database refused a write.
-    assert Counter(statuses) == {201: SIMULTANEOUS}
+    assert Counter(statuses) == {202: SIMULTANEOUS}
+    with sqlite3.connect(tmp_path / "db.sqlite3") as connection:
+        (users,) = connection.execute("SELECT count(*) FROM accounts_user").fetchone()
+        (sent,) = connection.execute(
+            "SELECT count(*) FROM accounts_emailverification"
+        ).fetchone()
+    assert users == sent == SIMULTANEOUS

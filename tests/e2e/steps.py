@@ -10,6 +10,8 @@ from collections.abc import Callable
 from django.utils import translation
 from playwright.sync_api import Page, expect
 
+from tests.helpers.mail import messages_to, verification_path
+
 
 def words(page: Page, text: str, **values: str) -> str:
     """``text`` (an English msgid) as the page shows it, in the page's language."""
@@ -21,13 +23,27 @@ def words(page: Page, text: str, **values: str) -> str:
 
 
 def signup(page: Page, *, username: str, email: str, password: str) -> None:
+    """Sign up, confirm the address with the link of the message (mandatory email
+    verification, the default), then sign in."""
     page.goto("/accounts/signup/")
     page.get_by_label(words(page, "Username"), exact=True).fill(username)
     page.get_by_label(words(page, "Email"), exact=True).fill(email)
     page.get_by_label(words(page, "Password"), exact=True).fill(password)
     page.get_by_label(words(page, "Password confirmation")).fill(password)
     page.get_by_role("button", name=words(page, "Create account")).click()
+    expect(page.get_by_label(words(page, "Code"))).to_be_visible()
+    email_confirm(page, email=email)
+    sign_in(page, login=username, password=password)
     expect_signed_in(page, username)
+
+
+def email_confirm(page: Page, *, email: str) -> None:
+    """Open the link of the newest message to ``email`` (the live server's mail is in
+    this process's outbox) and press its button; the sign-in page follows."""
+    link = verification_path(messages_to(email)[-1])
+    page.goto(link)
+    page.get_by_role("button", name=words(page, "Confirm")).click()
+    expect(page.get_by_label(words(page, "Username or email"))).to_be_visible()
 
 
 def sign_in(page: Page, *, login: str, password: str) -> None:

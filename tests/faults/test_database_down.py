@@ -23,6 +23,8 @@ def site_for(database_url: str, workdir: Path) -> tuple[Gunicorn, dict[str, str]
         redis_url=settings.REDIS_URL,
         key_prefix=settings.REDIS_KEY_PREFIX,
         var_dir=workdir,
+        # Signup signs in at once, as these tests expect (verification has its own).
+        AUTHSITE_EMAIL_VERIFICATION="none",
     )
     return Gunicorn(env, log_path=workdir / "gunicorn.log"), env
 

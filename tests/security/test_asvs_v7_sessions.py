@@ -16,7 +16,7 @@ from django.test import Client
 from accounts.models import User
 from accounts.selectors import sessions_for_user
 from tests.factories import PASSWORD
-from tests.helpers.accounts import sign_in
+from tests.helpers.accounts import sign_in, sign_in_age
 from tests.security.probes import (
     NEW_PASSWORD,
     reset_password_by_email,
@@ -182,6 +182,9 @@ def test_v7_4_5_administrators_end_the_sessions_of_one_user_or_of_all_users(
 def test_v7_5_1_email_change_requires_the_current_password(
     client_signed_in, user, current_password
 ):
+    # A sign-in whose password was checked more than AUTHSITE_REAUTH_TIMEOUT ago (a
+    # fresh one has just given it, and may change the address without typing it).
+    sign_in_age(client_signed_in, 10 * 60)
     response = client_signed_in.post(
         "/accounts/profile/",
         {

@@ -1,4 +1,5 @@
-"""``manage.py cleanup``: remove expired tokens, sessions and old sign-in events."""
+"""``manage.py cleanup``: remove expired tokens, sessions, email verifications and old
+sign-in events."""
 
 from typing import Any
 
@@ -9,8 +10,9 @@ from accounts.retention import expired_remove
 
 class Command(BaseCommand):
     help = (
-        "Remove expired refresh tokens, expired database sessions and sign-in events "
-        "past their retention. Idempotent; run it from cron (hourly is plenty)."
+        "Remove expired refresh tokens, expired database sessions, expired email "
+        "verifications and sign-in events past their retention. Idempotent; run it "
+        "from cron (hourly is plenty)."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -85,6 +85,7 @@ def test_bearer_token_reads_the_profile(user, tokens, api_client, bearer):
         "id": user.pk,
         "username": "alice",
         "email": "alice@example.com",
+        "email_verified": True,
         "first_name": "",
         "last_name": "",
         "date_joined": response.json()["date_joined"],

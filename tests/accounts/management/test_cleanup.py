@@ -9,8 +9,9 @@ from rest_framework_simplejwt.token_blacklist.models import (
     OutstandingToken,
 )
 
-from accounts.models import AuthEvent
+from accounts.models import AuthEvent, EmailVerification
 from accounts.sessions.models import UserSession
+from accounts.verification import email_verification_send
 
 pytestmark = pytest.mark.django_db
 
@@ -82,3 +83,17 @@ def test_a_second_run_removes_nothing_more(user):
     assert "expired refresh tokens (outstanding and blacklisted): 1 removed" in first
     assert "expired refresh tokens (outstanding and blacklisted): 0 removed" in second
     assert OutstandingToken.objects.count() == 1
+
+
+def test_expired_email_verifications_go_and_live_ones_stay(user):
+    email_verification_send(user=user, email="old@example.com")
+    email_verification_send(user=user, email="new@example.com")
+    EmailVerification.objects.filter(email="old@example.com").update(
+        expires_at=timezone.now() - timedelta(seconds=1)
+    )
+
+    cleanup()
+
+    assert list(EmailVerification.objects.values_list("email", flat=True)) == [
+        "new@example.com"
+    ]

@@ -13,6 +13,7 @@ from django.test import Client
 
 from accounts.sessions.strategies.redis.replica import replication_of
 from tests.factories import PASSWORD, make_user
+from tests.helpers.mail import messages_to, verification_path
 from tests.helpers.redis_replication import ReplicatedRedis
 from tests.helpers.strategies import strategy_apply
 
@@ -79,11 +80,19 @@ def signup(username: str) -> Client:
         },
     )
     assert response.status_code == 302, response.status_code
+    # Confirm the address with the link of the message, then sign in.
+    message = messages_to(f"{username}@example.com")[-1]
+    assert client.post(verification_path(message)).status_code == 302
+    response = client.post(
+        "/accounts/login/", {"username": username, "password": PASSWORD}
+    )
+    assert response.status_code == 302, response.status_code
     return client
 
 
 def users_browse(*signed_in_before: tuple[Client, str]) -> None:
-    """Sign up, sign in and open signed-in pages; every user stays signed in."""
+    """Sign up (and confirm), sign in and open signed-in pages; every user stays
+    signed in."""
     newcomer = signup("carol")
     assert signed_in_as(newcomer) == "carol"
     make_user(username="dave", email="dave@example.com")
