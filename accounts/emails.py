@@ -99,6 +99,13 @@ def security_email_send(
             message.attach_alternative(html, "text/html")
             message.send()
 
+    mail_after_response(send)
+
+
+def mail_after_response(send: Callable[[], None]) -> None:
+    """Run ``send`` once the response of the request being answered is sent (at once
+    outside a request): a slow mail server must not slow the answer, and whether a
+    mail went must not show in the answer's timing."""
     pending = _after_response.get()
     if pending is None:
         send()
@@ -128,4 +135,4 @@ def after_response_send() -> None:
         try:
             send()
         except Exception:  # any mail failure: the response is gone, log it and go on
-            logger.exception("security email not sent")
+            logger.exception("email not sent")

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import get_language, override
 
-from accounts.emails import security_email_send
+from accounts.emails import mail_after_response, security_email_send
 from accounts.models import EmailVerification, User
 from accounts.security.rate_limits import rate_limit_spend
 
@@ -84,11 +84,15 @@ def _mail(*, to: str, user: User, template: str, context: dict[str, object]) -> 
         context = {"user": user, "site_url": settings.AUTHSITE_SITE_URL, **context}
         subject = render_to_string(f"accounts/email/{template}_subject.txt", context)
         body = render_to_string(f"accounts/email/{template}.txt", context)
-    send_mail(
-        subject=" ".join(subject.split()),
-        message=body,
-        from_email=None,
-        recipient_list=[to],
+    # After the response, as the security emails: whether a message went (a new or
+    # a registered address, a resend within its limit) must not show in the timing.
+    mail_after_response(
+        lambda: send_mail(
+            subject=" ".join(subject.split()),
+            message=body,
+            from_email=None,
+            recipient_list=[to],
+        )
     )
 
 

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
+from accounts import emails, verification
 from accounts.models import EmailVerification, User
 from tests.factories import PASSWORD, make_user
 from tests.helpers.accounts import sign_in, sign_in_age
@@ -415,3 +416,23 @@ def test_a_fresh_sign_in_changes_the_address_without_typing_the_password(
 
     assert response.status_code == 302
     assert len(messages_to("new@example.com")) == 1
+
+
+
+@pytest.mark.parametrize("registered", [False, True])
+def test_signup_mail_waits_for_the_response(user, registered):
+    # Whether a message went (a new address, or the note to a registered address's
+    # owner) must not show in how long the answer took: it goes after the response.
+    emails.after_response_begin()
+    try:
+        if registered:
+            verification.signup_address_taken_notify(
+                email=user.email, password=PASSWORD, client="192.0.2.1"
+            )
+        else:
+            verification.email_verification_send(user=user)
+        assert mail.outbox == []
+    finally:
+        emails.after_response_send()
+
+    assert len(messages_to(user.email)) == 1
