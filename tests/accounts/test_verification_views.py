@@ -418,7 +418,6 @@ def test_a_fresh_sign_in_changes_the_address_without_typing_the_password(
     assert len(messages_to("new@example.com")) == 1
 
 
-
 @pytest.mark.parametrize("registered", [False, True])
 def test_signup_mail_waits_for_the_response(user, registered):
     # Whether a message went (a new address, or the note to a registered address's
