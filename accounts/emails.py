@@ -40,7 +40,7 @@ SUBJECTS = {
 
 # The mails of the request being answered, sent once its response is (None: no
 # request is being answered, so a mail goes at once).
-_after_response: ContextVar[list[Callable[[], None]] | None] = ContextVar(
+_after_response: ContextVar[list[Callable[[], object]] | None] = ContextVar(
     "security_emails_after_response", default=None
 )
 
@@ -102,7 +102,7 @@ def security_email_send(
     mail_after_response(send)
 
 
-def mail_after_response(send: Callable[[], None]) -> None:
+def mail_after_response(send: Callable[[], object]) -> None:
     """Run ``send`` once the response of the request being answered is sent (at once
     outside a request): a slow mail server must not slow the answer, and whether a
     mail went must not show in the answer's timing."""
