@@ -230,3 +230,55 @@ class SetPasswordForm(NewPasswordErrorsMixin, auth_forms.SetPasswordForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _limit_password_fields(self, "new_password1", "new_password2")
+
+
+class ReauthenticationForm(forms.Form):
+    """The password of the signed-in user, asked again before a sensitive action;
+    wrong ones count in the per-user current-password limit."""
+
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(
+            attrs={"autocomplete": "current-password", "autofocus": True}
+        ),
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        _limit_password_fields(self, "password")
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        error = current_password_error(
+            user=self.user,
+            password=password,
+            wrong=_("Your password was entered incorrectly. Please enter it again."),
+        )
+        if error is not None:
+            raise error
+        return password
+
+
+class AccountDeleteForm(forms.Form):
+    """The username typed again, so that no stray click deletes an account."""
+
+    username = forms.CharField(
+        label=_("Your username"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"]
+        if username != self.user.get_username():
+            raise forms.ValidationError(
+                _("Type your username exactly as it is shown to delete the account."),
+                code="username_mismatch",
+            )
+        return username

@@ -36,7 +36,7 @@ from accounts.sessions.index import (
 )
 from accounts.sessions.strategies.jwt.sign_ins import sign_in_start_data
 from accounts.signals import session_ended, session_started
-from accounts.tokens import issue, records, revocation
+from accounts.tokens import authenticated, issue, records, revocation
 from accounts.tokens.issue import TokenPair
 
 
@@ -381,6 +381,14 @@ def user_sign_out_everywhere(*, user: User, kind: str = AuthEvent.Kind.REVOKE) -
 
 
 @transaction.atomic
+def user_delete(*, user: User) -> None:
+    """Delete ``user``: every browser session and every token ends now, under every
+    strategy, then the row goes, and its sign-in events with it."""
+    user_sign_out_everywhere(user=user)
+    user.delete()
+
+
+@transaction.atomic
 def user_password_change(*, user: User, new_password: str) -> User:
     """Set a new password; every token and session from before is refused from now on
     (User.save moves ``token_valid_after``), and browser sessions leave the store now."""
@@ -414,13 +422,19 @@ def token_pair_obtain(*, request: HttpRequest, user: User) -> TokenPair:
     """Sign ``user`` in to the API: clear the failed sign-ins of this request's
     (username, address), as a form sign-in does, and issue a token pair."""
     lockout.failures_reset(request=request, user=user)
-    return token_pair_issue(user=user, request=request)
+    return token_pair_issue(user=user, request=request, password_checked=True)
 
 
-def token_pair_issue(*, user: User, request: HttpRequest | None = None) -> TokenPair:
-    """Issue a new token pair for ``user``; when tokens are sessions, a new sign-in."""
+def token_pair_issue(
+    *, user: User, request: HttpRequest | None = None, password_checked: bool = False
+) -> TokenPair:
+    """Issue a new token pair for ``user``; when tokens are sessions, a new sign-in.
+    ``password_checked``: the password was just checked, so the new sign-in counts as
+    re-authenticated."""
     pair = issue.token_pair_issue(user_id=user.pk)
     _token_sign_in_start(user=user, pair=pair, request=request)
+    if password_checked:
+        authenticated.family_authenticated(family=pair.sid, at=pair.issued)
     return pair
 
 

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accounts import views
+from accounts import sensitive_views, views
 
 urlpatterns = [
     path("signup/", views.SignupView.as_view(), name="signup"),
@@ -10,6 +10,12 @@ urlpatterns = [
     path("language/", views.language_set, name="set_language"),
     path("theme/", views.theme_set, name="set_theme"),
     path("profile/", views.ProfileView.as_view(), name="profile"),
+    path(
+        "reauthenticate/",
+        sensitive_views.ReauthenticateView.as_view(),
+        name="reauthenticate",
+    ),
+    path("delete/", sensitive_views.AccountDeleteView.as_view(), name="account_delete"),
     path("sessions/", views.SessionsView.as_view(), name="sessions"),
     path("sessions/revoke/", views.SessionRevokeView.as_view(), name="session_revoke"),
     path(

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
 
 from accounts import forms, preferences, selectors, services
+from accounts.decorators import reauthentication_required
 from accounts.middleware import session_end_reason
 from accounts.models import AuthEvent, Theme, User
 from accounts.security.client_ip import client_bucket
@@ -267,6 +268,7 @@ class ProfileView(LoginRequiredMixin, FormView):
         return super().form_valid(form)
 
 
+@method_decorator(reauthentication_required, name="dispatch")
 class PasswordChangeView(auth_views.PasswordChangeView):
     form_class = forms.PasswordChangeForm
     success_url = reverse_lazy("password_change_done")
@@ -308,6 +310,7 @@ class SessionsView(LoginRequiredMixin, TemplateView):
         )
 
 
+@method_decorator(reauthentication_required, name="dispatch")
 class SessionRevokeView(LoginRequiredMixin, View):
     """POST ``session_id``: end one of the user's other sessions."""
 
@@ -324,6 +327,7 @@ class SessionRevokeView(LoginRequiredMixin, View):
         return redirect("sessions")
 
 
+@method_decorator(reauthentication_required, name="dispatch")
 class SessionsRevokeOthersView(LoginRequiredMixin, View):
     """POST: end every session of the user except this one."""
 

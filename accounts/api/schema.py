@@ -41,7 +41,11 @@ RETRY_AFTER = {
 ERRORS = {
     400: "Malformed JSON, a missing field or a value that is not valid.",
     401: "No valid credentials: a missing, malformed, expired or revoked token.",
-    403: "Not allowed: a cookie-authenticated change without the CSRF token.",
+    403: (
+        "Not allowed: a cookie-authenticated change without the CSRF token, or a "
+        "sensitive change by a sign-in that has not confirmed its password lately "
+        '(code "reauthentication_required": POST it to /api/me/reauthenticate/).'
+    ),
     413: "The request body is over the size limit.",
     415: "The body is not JSON.",
     429: (

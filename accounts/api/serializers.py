@@ -138,6 +138,10 @@ class TooManyAttempts(exceptions.Throttled):
     default_detail = _("Too many wrong passwords. Try again later.")
 
 
+class ReauthenticateSerializer(StrictStringsMixin, serializers.Serializer):
+    password = _password_field()
+
+
 class PasswordChangeSerializer(StrictStringsMixin, serializers.Serializer):
     old_password = _password_field()
     new_password = _password_field()

@@ -2,11 +2,12 @@
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import serializers, status
+from rest_framework import permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import selectors, services
+from accounts.api.permissions import RecentlyAuthenticated
 
 
 class SessionSerializer(serializers.Serializer):
@@ -42,7 +43,10 @@ class MySessionsView(APIView):
 
 
 class MySessionView(APIView):
-    """End one of the caller's sessions; that browser or client is signed out."""
+    """End one of the caller's sessions; that browser or client is signed out. Needs
+    a recent re-authentication (403 ``reauthentication_required``)."""
+
+    permission_classes = (permissions.IsAuthenticated, RecentlyAuthenticated)
 
     @extend_schema(
         request=None,

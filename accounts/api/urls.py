@@ -18,6 +18,11 @@ urlpatterns = [
     path("auth/logout/", views.LogoutView.as_view(), name="api-logout"),
     path("auth/logout-all/", views.LogoutAllView.as_view(), name="api-logout-all"),
     path("me/", views.MeView.as_view(), name="api-me"),
+    path(
+        "me/reauthenticate/",
+        views.ReauthenticateView.as_view(),
+        name="api-reauthenticate",
+    ),
     path("me/password/", views.PasswordChangeView.as_view(), name="api-password"),
     path("me/sessions/", sessions.MySessionsView.as_view(), name="api-sessions"),
     re_path(

@@ -1,5 +1,6 @@
 """API views: each validates with a serializer, calls one service, shapes the answer."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import connection
@@ -20,7 +21,14 @@ from accounts import selectors, services
 from accounts.api import cookies
 from accounts.api import serializers as api_serializers
 from accounts.api.authentication import JWTAuthentication, rejected
+from accounts.api.permissions import RecentlyAuthenticated
+from accounts.api.serializers import TooManyAttempts
 from accounts.api.throttles import AddressRateThrottle
+from accounts.reauthentication import reauthentication_password_check
+from accounts.security.current_password import (
+    CurrentPasswordLocked,
+    CurrentPasswordWrong,
+)
 from accounts.tokens import keys
 from accounts.tokens.cookies import cookie_mode
 from accounts.tokens.errors import TokenRejected
@@ -136,7 +144,10 @@ class LogoutView(APIView):
 
 
 class LogoutAllView(APIView):
-    """End every sign-in of the caller: all tokens and all browser sessions."""
+    """End every sign-in of the caller: all tokens and all browser sessions. Needs a
+    recent re-authentication (403 ``reauthentication_required``)."""
+
+    permission_classes = (permissions.IsAuthenticated, RecentlyAuthenticated)
 
     @extend_schema(request=None, responses={204: None})
     def post(self, request: Request) -> Response:
@@ -151,20 +162,67 @@ class LogoutAllView(APIView):
         return response
 
 
-class MeView(generics.RetrieveUpdateAPIView):
-    """The signed-in user's profile; PATCH changes first_name, last_name, email."""
+class MeView(generics.RetrieveUpdateDestroyAPIView):
+    """The signed-in user's profile; PATCH changes first_name, last_name, email;
+    DELETE deletes the account (no body; needs a recent re-authentication): every
+    session and token of the user ends at once."""
 
     serializer_class = api_serializers.UserSerializer
-    http_method_names = ["get", "patch", "options"]
+    http_method_names = ["get", "patch", "delete", "options"]
+
+    def get_permissions(self) -> Sequence[Any]:
+        if self.request.method == "DELETE":
+            return [permissions.IsAuthenticated(), RecentlyAuthenticated()]
+        return super().get_permissions()
 
     def get_object(self) -> Any:
         if self.request.method == "GET":
             return self.request.user  # the cached snapshot: no database query
         return selectors.user_for_update(user=self.request.user)
 
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        services.user_delete(user=self.get_object())
+        response = Response(status=status.HTTP_204_NO_CONTENT)
+        if cookie_mode():
+            cookies.tokens_clear(response=response)
+        return response
+
+
+class ReauthenticateView(APIView):
+    """password → 204: the sign-in of this access token (and every token refreshed
+    from it) counts as re-authenticated for AUTHSITE_REAUTH_TIMEOUT seconds. Wrong
+    passwords count per user (429 past the limit), never in the sign-in lockout."""
+
+    checks_current_password = True
+
+    @extend_schema(
+        request=api_serializers.ReauthenticateSerializer, responses={204: None}
+    )
+    def post(self, request: Request) -> Response:
+        serializer = api_serializers.ReauthenticateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            reauthentication_password_check(
+                request=request,
+                user=selectors.user_for_update(user=request.user),
+                password=serializer.validated_data["password"],
+            )
+        except CurrentPasswordWrong as exc:
+            raise serializers.ValidationError(
+                {"password": [_("Your password was entered incorrectly.")]},
+                code="password_incorrect",
+            ) from exc
+        except CurrentPasswordLocked as exc:
+            raise TooManyAttempts(wait=exc.wait) from exc
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
 
 class PasswordChangeView(TokenPairResponseMixin, APIView):
-    """old_password, new_password → a new token pair; every earlier token is refused."""
+    """old_password, new_password → a new token pair; every earlier token is refused.
+    Needs a recent re-authentication (403 ``reauthentication_required``)."""
+
+    permission_classes = (permissions.IsAuthenticated, RecentlyAuthenticated)
 
     #: For the schema: wrong old passwords are counted per user (429 past the limit).
     checks_current_password = True
@@ -181,7 +239,7 @@ class PasswordChangeView(TokenPairResponseMixin, APIView):
         serializer = api_serializers.PasswordChangeSerializer(user, data=request.data)
         serializer.is_valid(raise_exception=True)
         serializer.save()
-        pair = services.token_pair_issue(user=user)
+        pair = services.token_pair_issue(user=user, password_checked=True)
         return self.finalize_tokens(request, pair.as_dict(), status.HTTP_200_OK)
 
 

@@ -135,6 +135,12 @@ AUTHSITE_PASSWORD_RESET_ADDRESS_RATE = os.environ.get(
     "AUTHSITE_THROTTLE_PASSWORD_RESET_ADDRESS", "3/hour"
 )
 
+# --- Re-authentication ------------------------------------------------------------
+# Seconds after a sign-in's password (or second factor) was last checked during which
+# it may change the password, end sessions or delete the account; later it is asked
+# for the password again.
+AUTHSITE_REAUTH_TIMEOUT = env_int("AUTHSITE_REAUTH_TIMEOUT", 300)
+
 # --- Retention -------------------------------------------------------------------
 # Days a sign-in event (the activity list, the admin's log) is kept; `manage.py
 # cleanup` removes older ones.

@@ -105,3 +105,12 @@ def expect_signed_out_at_login(page: Page, *, reason: str | None = None) -> None
     expect(page.get_by_label(words(page, "Username or email"))).to_be_visible()
     if reason is not None:
         expect(page.locator("#signed-out-reason")).to_have_text(words(page, reason))
+
+
+def reauthenticate(page: Page, *, password: str) -> None:
+    """On the page that asks for the password again, give it and go on."""
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        words(page, "Confirm your password")
+    )
+    page.get_by_label(words(page, "Password"), exact=True).fill(password)
+    page.get_by_role("button", name=words(page, "Confirm"), exact=True).click()

@@ -1,6 +1,8 @@
 import pytest
 
+from accounts.models import User
 from tests.factories import PASSWORD
+from tests.helpers.accounts import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -72,9 +74,8 @@ def test_patch_refuses_a_bad_email(me, user):
     assert user.email == "alice@example.com"
 
 
-def test_put_and_delete_are_not_allowed(me):
+def test_put_is_not_allowed(me):
     assert me("put", data={}).status_code == 405
-    assert me("delete").status_code == 405
 
 
 def test_password_change_sets_the_new_password(me, user):
@@ -180,3 +181,18 @@ def test_deleted_users_token_is_401(me, user):
     user.delete()
 
     assert me("get").status_code == 401
+
+
+def test_delete_removes_the_user_and_ends_every_sign_in(
+    me, user, tokens, obtain, client
+):
+    other = obtain().json()
+    sign_in(client, "alice")
+
+    response = me("delete")
+
+    assert response.status_code == 204
+    assert not User.objects.filter(pk=user.pk).exists()
+    assert me("get").status_code == 401
+    assert me("get", token=other["access"]).status_code == 401
+    assert "You are not signed in" in client.get("/").text
