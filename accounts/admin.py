@@ -2,17 +2,23 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, QuerySet
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts import selectors, services
-from accounts.models import AuthEvent, LiveSession, User
+from accounts.mfa import selectors as mfa_selectors
+from accounts.mfa import services as mfa_services
+from accounts.models import Authenticator, AuthEvent, LiveSession, User
+from accounts.reauthentication import reauthenticated_recently
 
 VIEW_SESSIONS = "accounts.view_livesession"
 REVOKE_SESSIONS = "accounts.delete_livesession"
@@ -32,6 +38,21 @@ def _when(value) -> str:
 
 
 DJANGO_USER_FIELDSETS = tuple(DjangoUserAdmin.fieldsets or ())
+
+
+class MfaFilter(admin.SimpleListFilter):
+    title = _("second factor")
+    parameter_name = "mfa"
+
+    def lookups(self, request, model_admin):
+        return (("yes", _("Yes")), ("no", _("No")))
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(has_mfa=True)
+        if self.value() == "no":
+            return queryset.filter(has_mfa=False)
+        return queryset
 
 
 @admin.register(User)
@@ -57,6 +78,7 @@ class UserAdmin(DjangoUserAdmin):
     fieldsets = (
         DJANGO_USER_FIELDSETS[0],
         (_("Live sessions"), {"fields": ("live_sessions",)}),
+        (_("Second factors"), {"fields": ("second_factors",)}),
         *DJANGO_USER_FIELDSETS[1:],
         (_("Preferences"), {"fields": ("language", "theme", "time_zone")}),
     )
@@ -64,7 +86,7 @@ class UserAdmin(DjangoUserAdmin):
     class Media:
         css = {"all": ("accounts/admin.css",)}
 
-    readonly_fields = ("live_sessions",)
+    readonly_fields = ("live_sessions", "second_factors")
     list_display = (
         "username",
         "email",
@@ -72,13 +94,86 @@ class UserAdmin(DjangoUserAdmin):
         "last_name",
         "is_active",
         "is_staff",
+        "mfa",
         "date_joined",
         "last_login",
     )
-    list_filter = ("is_active", "is_staff", "is_superuser", "date_joined", "groups")
+    list_filter = (
+        "is_active",
+        "is_staff",
+        "is_superuser",
+        MfaFilter,
+        "date_joined",
+        "groups",
+    )
     search_fields = ("username", "email", "first_name", "last_name")
     ordering = ("-date_joined",)
-    actions = ["sign_out_everywhere"]
+    actions = ["sign_out_everywhere", "reset_second_factors"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
+        primary = Authenticator.objects.filter(
+            user=OuterRef("pk"), kind__in=mfa_selectors.PRIMARY_KINDS
+        )
+        return super().get_queryset(request).annotate(has_mfa=Exists(primary))
+
+    @admin.display(description=_("second factor"), boolean=True, ordering="has_mfa")
+    def mfa(self, obj: User) -> bool:
+        return bool(getattr(obj, "has_mfa", False))
+
+    @admin.display(description=_("Second factors"))
+    def second_factors(self, obj: User) -> str:
+        rows = list(obj.authenticators.order_by("kind", "created_at")) if obj.pk else []
+        if not rows:
+            return str(_("None."))
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                "<li>{}{} · {} {} · {} {}</li>",
+                (
+                    (
+                        row.get_kind_display(),
+                        f" “{row.name}”" if row.name else "",
+                        _("added"),
+                        _when(row.created_at),
+                        _("last used"),
+                        _when(row.last_used_at),
+                    )
+                    for row in rows
+                ),
+            ),
+        )
+
+    @admin.action(description=_("Reset second factors"), permissions=["change"])
+    def reset_second_factors(self, request, queryset):
+        # Removing a factor opens an account to its password alone: the staff member
+        # proves again who they are first.
+        if not reauthenticated_recently(request=request):
+            target = (
+                reverse("reauthenticate")
+                + "?"
+                + urlencode({"next": request.get_full_path()})
+            )
+            self.message_user(
+                request,
+                _("Confirm it is you, then choose the action again."),
+                messages.WARNING,
+            )
+            return redirect(target)
+        reset = 0
+        for user in queryset:
+            if mfa_services.mfa_factors_reset(user=user):
+                reset += 1
+        self.message_user(
+            request,
+            ngettext(
+                "The second factors of %(count)d user were reset.",
+                "The second factors of %(count)d users were reset.",
+                reset,
+            )
+            % {"count": reset},
+        )
+        return None
 
     def get_urls(self):
         return [

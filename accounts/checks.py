@@ -122,3 +122,23 @@ def check_signup_form_rate(
     except ValueError as exc:
         return [Error(f"AUTHSITE_THROTTLE_SIGNUP_FORM: {exc}.", id="authsite.E701")]
     return []
+
+
+MFA_POLICIES = ("none", "staff", "all")
+
+
+@register()
+def check_mfa_required(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
+) -> list[Error]:
+    """AUTHSITE_MFA_REQUIRED must name a policy the site knows."""
+    policy = settings.AUTHSITE_MFA_REQUIRED
+    if policy not in MFA_POLICIES:
+        return [
+            Error(
+                f"AUTHSITE_MFA_REQUIRED={policy!r} is not one of "
+                f"{', '.join(MFA_POLICIES)}.",
+                id="authsite.E801",
+            )
+        ]
+    return []

@@ -164,6 +164,7 @@ class AuthEvent(models.Model):
         ADMIN_REVOKE = "admin_revoke", _("session ended by an administrator")
         LOGIN_FAILED = "login_failed", _("failed sign-in attempt")
         LOCKED_OUT = "locked_out", _("sign-in refused: too many failed attempts")
+        FACTORS_RESET = "factors_reset", _("second factors reset by an administrator")
 
     user = models.ForeignKey(
         User,
@@ -175,6 +176,9 @@ class AuthEvent(models.Model):
     session_id = models.CharField(_("session"), max_length=32, blank=True)
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     device = models.CharField(_("device"), max_length=100, blank=True)
+    #: How a sign-in was made: its RFC 8176 ``amr`` values, space-separated ("pwd",
+    #: "pwd otp mfa", "hwk user"); empty for other events.
+    method = models.CharField(_("sign-in method"), max_length=40, blank=True)
     created = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
 
     class Meta:

@@ -77,10 +77,11 @@ def auth_event_write(
     session_id: str,
     ip: str,
     device: str,
+    method: str = "",
     **kwargs: Any,
 ) -> None:
     services.auth_event_record(
-        user=user, kind=kind, session_id=session_id, ip=ip, device=device
+        user=user, kind=kind, session_id=session_id, ip=ip, device=device, method=method
     )
 
 

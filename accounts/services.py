@@ -148,7 +148,13 @@ def user_preferences_update(
 
 
 def _session_signal(
-    signal, *, user: User, kind: str, session_key: str, data: Mapping[str, Any]
+    signal,
+    *,
+    user: User,
+    kind: str,
+    session_key: str,
+    data: Mapping[str, Any],
+    method: str = "",
 ) -> None:
     signal.send(
         sender=User,
@@ -157,12 +163,15 @@ def _session_signal(
         session_id=opaque_session_id(session_key) if session_key else "",
         ip=data.get(metadata.IP_KEY, ""),
         device=data.get(metadata.DEVICE_KEY, ""),
+        method=method,
     )
 
 
 def session_signed_in(*, request: HttpRequest, user: User) -> None:
     """Stamp, describe and index a session that was just signed in; apply the limit."""
     session = request.session
+    # A sign-in that did not say otherwise (the form, the admin) was a password.
+    session.setdefault(metadata.AMR_KEY, list(metadata.PASSWORD_AMR))
     timeouts.session_start(session, now=int(time.time()))
     metadata.session_describe(
         session,
@@ -181,6 +190,7 @@ def session_signed_in(*, request: HttpRequest, user: User) -> None:
         kind=AuthEvent.Kind.LOGIN,
         session_key=session_index_key(session) or "",
         data=session,
+        method=" ".join(metadata.sign_in_amr(session)),
     )
     sessions_limit_apply(user=user, current_session_key=session_index_key(session))
 
@@ -331,7 +341,7 @@ def sessions_end_after_password_reset(*, user: User) -> int:
 
 
 def auth_event_record(
-    *, user: User, kind: str, session_id: str, ip: str, device: str
+    *, user: User, kind: str, session_id: str, ip: str, device: str, method: str = ""
 ) -> AuthEvent:
     """Write one AuthEvent row (an IP that does not parse is left out)."""
     try:
@@ -339,7 +349,12 @@ def auth_event_record(
     except ValueError:
         valid_ip = None
     return AuthEvent.objects.create(
-        user=user, kind=kind, session_id=session_id, ip=valid_ip, device=device[:100]
+        user=user,
+        kind=kind,
+        session_id=session_id,
+        ip=valid_ip,
+        device=device[:100],
+        method=method[:40],
     )
 
 
@@ -418,20 +433,30 @@ def _token_sign_in_start(
     )
 
 
-def token_pair_obtain(*, request: HttpRequest, user: User) -> TokenPair:
+def token_pair_obtain(
+    *, request: HttpRequest, user: User, amr: list[str] | None = None
+) -> TokenPair:
     """Sign ``user`` in to the API: clear the failed sign-ins of this request's
-    (username, address), as a form sign-in does, and issue a token pair."""
+    (username, address), as a form sign-in does, and issue a token pair whose tokens
+    say how (``amr``, RFC 8176; a password when not given)."""
     lockout.failures_reset(request=request, user=user)
-    return token_pair_issue(user=user, request=request, password_checked=True)
+    return token_pair_issue(user=user, request=request, password_checked=True, amr=amr)
 
 
 def token_pair_issue(
-    *, user: User, request: HttpRequest | None = None, password_checked: bool = False
+    *,
+    user: User,
+    request: HttpRequest | None = None,
+    password_checked: bool = False,
+    amr: list[str] | None = None,
 ) -> TokenPair:
     """Issue a new token pair for ``user``; when tokens are sessions, a new sign-in.
     ``password_checked``: the password was just checked, so the new sign-in counts as
-    re-authenticated."""
-    pair = issue.token_pair_issue(user_id=user.pk)
+    re-authenticated. ``amr``: how it was signed in (RFC 8176; a password when not
+    given)."""
+    pair = issue.token_pair_issue(
+        user_id=user.pk, amr=amr or list(metadata.PASSWORD_AMR)
+    )
     _token_sign_in_start(user=user, pair=pair, request=request)
     if password_checked:
         authenticated.family_authenticated(family=pair.sid, at=pair.issued)

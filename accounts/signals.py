@@ -1,7 +1,8 @@
 """Signals sent whenever a browser session starts or ends.
 
 Both send ``user``, ``kind`` (an ``AuthEvent.Kind`` value), ``session_id`` (the opaque
-id, never the key), ``ip`` and ``device``. ``accounts.receivers`` writes an AuthEvent
+id, never the key), ``ip``, ``device`` and ``method`` (how a sign-in was made: its RFC 8176 ``amr`` values,
+space-separated; empty for an end). ``accounts.receivers`` writes an AuthEvent
 row for each; other apps may listen too.
 """
 

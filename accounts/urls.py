@@ -1,11 +1,18 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from accounts import sensitive_views, views
+from accounts.mfa import views as mfa_views
 
 urlpatterns = [
     path("signup/", views.SignupView.as_view(), name="signup"),
     path("login/", views.LoginView.as_view(), name="login"),
+    path(
+        "login/mfa/",
+        views.sign_in_throttled(mfa_views.LoginMfaView.as_view()),
+        name="mfa_login",
+    ),
+    path("mfa/", include("accounts.mfa.urls")),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("language/", views.language_set, name="set_language"),
     path("theme/", views.theme_set, name="set_theme"),

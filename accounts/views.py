@@ -25,6 +25,8 @@ from django.views.generic import FormView, TemplateView
 
 from accounts import forms, preferences, selectors, services
 from accounts.decorators import reauthentication_required
+from accounts.mfa import selectors as mfa_selectors
+from accounts.mfa import services as mfa_services
 from accounts.middleware import session_end_reason
 from accounts.models import AuthEvent, Theme, User
 from accounts.security.client_ip import client_bucket
@@ -191,6 +193,19 @@ class LoginView(auth_views.LoginView):
         )
 
     def form_valid(self, form):
+        user = form.get_user()
+        if mfa_selectors.mfa_enabled(user=user):
+            # The password was right; the sign-in waits for the second factor.
+            services.user_time_zone_learn(
+                user=user, time_zone=form.cleaned_data.get("time_zone") or ""
+            )
+            mfa_services.mfa_sign_in_begin(
+                request=self.request,
+                user=user,
+                remember=bool(form.cleaned_data.get("remember_me")),
+                next_url=self.get_redirect_url(),
+            )
+            return redirect("mfa_login")
         response = super().form_valid(form)
         if not form.cleaned_data.get("remember_me"):
             # A cookie that ends when the browser closes.

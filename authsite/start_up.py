@@ -8,8 +8,10 @@ settings stays free of side effects.
 
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 
+from cryptography.fernet import Fernet
 from django.conf import settings
 from django.core.checks.security.base import (
     SECRET_KEY_INSECURE_PREFIX,
@@ -19,7 +21,7 @@ from django.core.checks.security.base import (
 from django.core.exceptions import ImproperlyConfigured
 
 
-def development_key(path: Path) -> str:
+def development_key(path: Path, *, make: Callable[[], str] | None = None) -> str:
     """The key in ``path``, made once (random, mode 0600) when there is none.
 
     Each checkout gets keys of its own instead of strings published in the
@@ -33,7 +35,7 @@ def development_key(path: Path) -> str:
     temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "w") as file:
-        file.write(secrets.token_urlsafe(64) + "\n")
+        file.write((make or _random_key)() + "\n")
     try:
         os.link(temporary, path)
     except FileExistsError:
@@ -41,6 +43,25 @@ def development_key(path: Path) -> str:
     finally:
         temporary.unlink()
     return path.read_text().strip()
+
+
+def _random_key() -> str:
+    return secrets.token_urlsafe(64)
+
+
+def _fernet_key() -> str:
+    return Fernet.generate_key().decode()
+
+
+def mfa_keys_valid(value: str) -> bool:
+    """Whether ``value`` is one or more Fernet keys, comma-separated."""
+    keys = [key.strip() for key in value.split(",") if key.strip()]
+    try:
+        for key in keys:
+            Fernet(key)
+    except ValueError:
+        return False
+    return bool(keys)
 
 
 def secret_key_weak(key: str) -> bool:
@@ -74,6 +95,10 @@ def keys_settle() -> None:
             and not settings.JWT_SIGNING_KEY_FILE
         ):
             settings.JWT_SIGNING_KEY = development_key(var_dir / "jwt_signing_key")
+        if not settings.AUTHSITE_MFA_KEY:
+            settings.AUTHSITE_MFA_KEY = development_key(
+                var_dir / "mfa_key", make=_fernet_key
+            )
         return
     if secret_key_weak(settings.SECRET_KEY):
         raise ImproperlyConfigured(
@@ -84,3 +109,8 @@ def keys_settle() -> None:
     errors = check_jwt_keys()
     if errors:
         raise ImproperlyConfigured(errors[0].msg)
+    if not mfa_keys_valid(settings.AUTHSITE_MFA_KEY):
+        raise ImproperlyConfigured(
+            "AUTHSITE_MFA_KEY is missing or not a Fernet key (make one with "
+            "Fernet.generate_key() of the cryptography package)."
+        )

@@ -22,6 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from cryptography.fernet import Fernet
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -72,6 +74,7 @@ def main() -> None:
             DJANGO_ALLOWED_HOSTS="testserver",
             DJANGO_SECURE_SSL_REDIRECT="0",
             JWT_SIGNING_KEY=secrets.token_urlsafe(48),
+            AUTHSITE_MFA_KEY=Fernet.generate_key().decode(),
             REDIS_URL=server.url,
             AUTHSITE_VAR_DIR=str(folder / "var"),
             AUTHSITE_SESSION_STRATEGY="redis",

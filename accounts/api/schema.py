@@ -31,6 +31,17 @@ COOKIE_SIGN_IN_SCHEMA: dict[str, Any] = {
     "properties": {"detail": {"type": "string"}},
     "required": ["detail"],
 }
+MFA_REQUIRED_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "The account has a second factor: send mfa_token with a code to "
+    "/api/auth/token/mfa/.",
+    "properties": {
+        "mfa_required": {"type": "boolean", "enum": [True]},
+        "mfa_token": {"type": "string"},
+        "methods": {"type": "array", "items": {"type": "string"}},
+    },
+    "required": ["mfa_required", "mfa_token", "methods"],
+}
 RETRY_AFTER = {
     "Retry-After": {
         "schema": {"type": "integer"},
@@ -101,6 +112,9 @@ class AutoSchema(openapi.AutoSchema):
                 "200",
                 direction=direction,
             )
+        if getattr(self.view, "answers_mfa_required", False) and "200" in responses:
+            for content in responses["200"].get("content", {}).values():
+                content["schema"] = {"oneOf": [content["schema"], MFA_REQUIRED_SCHEMA]}
         for status in self.error_statuses():
             code = str(status)
             if code in responses:

@@ -6,7 +6,8 @@ from accounts.api import schema, sessions, views  # noqa: F401
 
 urlpatterns = [
     path("auth/register/", views.RegisterView.as_view(), name="api-register"),
-    path("auth/token/", views.TokenObtainPairView.as_view(), name="api-token"),
+    # auth/token/ (the sign-in, which may ask for a second factor) and the second
+    # factors' own paths are in accounts.mfa.api, included before these.
     path(
         "auth/token/refresh/",
         views.TokenRefreshView.as_view(),

@@ -100,6 +100,12 @@ def failures_reset(*, request: Any, user: Any) -> None:
     AxesProxyHandler.user_logged_in(sender=None, request=request, user=user)
 
 
+def is_locked(*, request: HttpRequest, credentials: dict[str, Any]) -> bool:
+    """Whether sign-ins with ``credentials`` from this request's address are locked
+    now (checked before a second factor is, which authenticate() does not see)."""
+    return bool(AxesProxyHandler.is_locked(request, credentials))
+
+
 def is_locked_out(request: Any) -> bool:
     """Whether the authenticate() call just made on ``request`` met a lockout."""
     return bool(getattr(request, "axes_locked_out", False))

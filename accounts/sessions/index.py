@@ -36,6 +36,8 @@ class SessionEntry:
     device: str
     remember_me: bool
     expires: dt.datetime
+    #: How it was signed in ("password", "password + authenticator app", ...).
+    method: str = ""
 
 
 def session_id(session_key: str) -> str:
@@ -61,6 +63,7 @@ def session_entry(indexed: IndexedSession, *, current_key: str | None) -> Sessio
         device=data.get(metadata.DEVICE_KEY, ""),
         remember_me=metadata.remember_me(data),
         expires=_when(indexed.expires) or dt.datetime.now(tz=dt.UTC),
+        method=str(metadata.sign_in_method(metadata.sign_in_amr(data))),
     )
 
 

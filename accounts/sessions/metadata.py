@@ -9,17 +9,25 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
+from django.utils.translation import gettext_lazy as _
 from user_agents import parse as user_agent_parse
 
 from accounts.sessions import timeouts
 
+if TYPE_CHECKING:  # a dev-only package: the type of a translated string
+    from django_stubs_ext import StrOrPromise
+
 IP_KEY = "_ip"
 DEVICE_KEY = "_dv"
 EXPIRY_KEY = "_session_expiry"
+#: How the session was signed in: RFC 8176 ``amr`` values (["pwd"], ["pwd", "otp",
+#: "mfa"], ["hwk", "user"], ...).
+AMR_KEY = "_amr"
+PASSWORD_AMR = ("pwd",)
 DEVICE_MAX_LENGTH = 60
 
 
@@ -45,6 +53,23 @@ def session_describe(session: SessionBase, *, ip: str, user_agent: str) -> None:
     """Record where a freshly signed-in session comes from."""
     session[IP_KEY] = ip
     session[DEVICE_KEY] = device_name(user_agent)
+
+
+def sign_in_amr(data: Mapping[str, Any]) -> list[str]:
+    """The ``amr`` values the session was signed in with (a password when unsaid)."""
+    amr = data.get(AMR_KEY)
+    return (
+        [str(value) for value in amr] if isinstance(amr, list) else list(PASSWORD_AMR)
+    )
+
+
+def sign_in_method(amr: list[str]) -> StrOrPromise:
+    """The sign-in method a person reads, for ``amr`` values."""
+    if "hwk" in amr or "swk" in amr:
+        return _("password + passkey") if "pwd" in amr else _("passkey")
+    if "otp" in amr:
+        return _("password + authenticator app")
+    return _("password")
 
 
 def session_expires(data: Mapping[str, Any]) -> int:

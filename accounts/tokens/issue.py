@@ -64,14 +64,23 @@ class Rotation:
     sign_in: dict[str, Any] | None
 
 
-def token_pair_issue(*, user_id: int, family: str | None = None) -> TokenPair:
+#: RFC 8176 "Authentication Method Reference" values: how the sign-in was made. Kept
+#: by every pair of the sign-in, its access tokens copy it.
+AMR_CLAIM = "amr"
+
+
+def token_pair_issue(
+    *, user_id: int, family: str | None = None, amr: list[str] | None = None
+) -> TokenPair:
     """Issue a new refresh token (recorded as outstanding) and its access token; a
-    new sign-in, or the next pair of sign-in ``family``."""
+    new sign-in made with ``amr``, or the next pair of sign-in ``family``."""
     user = get_user_model()(pk=user_id)
     user._state.adding = False
     refresh = RefreshToken.for_user(user)
     # Before the access token is made: it copies the claim.
     refresh[families.FAMILY_CLAIM] = family or str(refresh["jti"])
+    if amr:
+        refresh[AMR_CLAIM] = list(amr)
     return TokenPair(
         access=str(refresh.access_token),
         refresh=str(refresh),
@@ -148,7 +157,12 @@ def refresh_rotate(*, raw: str, sign_ins: records.SignInRules | None) -> Rotatio
         refresh_reuse_check(payload=refresh.payload, sign_ins=sign_ins is not None)
         raise RefreshTokenAlreadyUsed
     refresh.blacklist()
-    pair = token_pair_issue(user_id=user.pk, family=families.family_of(refresh.payload))
+    amr = refresh.payload.get(AMR_CLAIM)
+    pair = token_pair_issue(
+        user_id=user.pk,
+        family=families.family_of(refresh.payload),
+        amr=[str(value) for value in amr] if isinstance(amr, list) else None,
+    )
     if sign_ins is None:
         return Rotation(user=user, pair=pair, sign_in=None)
     sign_in = records.sign_in_rotate(

@@ -84,6 +84,8 @@ MIDDLEWARE = [
     "accounts.preferences.PreferencesMiddleware",
     "accounts.error_pages.MethodNotAllowedPageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Once the user and messages are known: AUTHSITE_MFA_REQUIRED.
+    "accounts.mfa.middleware.MfaRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so that it sees the lockout flag that the login view's authenticate() set.
     "axes.middleware.AxesMiddleware",

@@ -145,3 +145,14 @@ AUTHSITE_REAUTH_TIMEOUT = env_int("AUTHSITE_REAUTH_TIMEOUT", 300)
 # Days a sign-in event (the activity list, the admin's log) is kept; `manage.py
 # cleanup` removes older ones.
 AUTHSITE_SIGN_IN_EVENT_RETENTION_DAYS = env_int("AUTHSITE_SIGN_IN_EVENT_RETENTION", 365)
+
+# --- Second factors ----------------------------------------------------------------
+# Fernet keys (comma-separated; the first encrypts, every one decrypts, so a key can be
+# rotated in) for the authenticator-app secrets at rest. Made in VAR_DIR when DEBUG is
+# on and none is given; required when DEBUG is off (authsite.start_up).
+AUTHSITE_MFA_KEY = os.environ.get("AUTHSITE_MFA_KEY", "")
+# Who must have a second factor: "none", "staff" or "all". A covered user without one
+# is sent to the second-factor page from every other page.
+AUTHSITE_MFA_REQUIRED = os.environ.get("AUTHSITE_MFA_REQUIRED", "none")
+# The name an authenticator app shows next to the account.
+AUTHSITE_MFA_ISSUER = os.environ.get("AUTHSITE_MFA_ISSUER", "authsite")

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+from cryptography.fernet import Fernet
+
 from authsite.embedded_redis import free_port, port_open
 from lab.runner import strategies as lab
 from lab.runner.client import Client
@@ -61,6 +63,7 @@ def base_env(*, database_url: str, var_dir: Path) -> dict[str, str]:
         AUTHSITE_REDIS_KEY_PREFIX=KEY_PREFIX,
         AUTHSITE_LOG_LEVEL="WARNING",
         JWT_SIGNING_KEY=secrets.token_urlsafe(48),
+        AUTHSITE_MFA_KEY=Fernet.generate_key().decode(),
         # Every simulated user comes from 127.0.0.1: per-address limits would throttle
         # the lab itself, not a crowd of real clients.
         AUTHSITE_THROTTLE_TOKEN="1000000/minute",  # noqa: S106 - a rate

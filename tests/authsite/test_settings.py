@@ -3,9 +3,11 @@
 import json
 
 import pytest
+from cryptography.fernet import Fernet
 
 from tests.helpers.live_site import (
     PRODUCTION_JWT_SIGNING_KEY,
+    PRODUCTION_MFA_KEY,
     PRODUCTION_SECRET_KEY,
     fresh_process,
     manage_check,
@@ -17,6 +19,7 @@ PRODUCTION_ENV = {
     "DJANGO_ALLOWED_HOSTS": "localhost",
     "AUTHSITE_SITE_URL": "https://auth.example.com",
     "JWT_SIGNING_KEY": PRODUCTION_JWT_SIGNING_KEY,
+    "AUTHSITE_MFA_KEY": PRODUCTION_MFA_KEY,
 }
 
 # The login page over https (as the TLS proxy forwards it): its HSTS header and the
@@ -141,8 +144,18 @@ def test_production_keys_let_the_site_start():
             "DJANGO_SECRET_KEY is too weak",
         ),
         ({"AUTHSITE_SITE_URL": ""}, "AUTHSITE_SITE_URL is required"),
+        ({"AUTHSITE_MFA_KEY": ""}, "AUTHSITE_MFA_KEY is missing or not a Fernet key"),
+        ({"AUTHSITE_MFA_KEY": "x" * 44}, "AUTHSITE_MFA_KEY is missing or not"),
     ],
-    ids=["short-jwt-key", "no-jwt-key", "few-characters", "insecure-prefix", "no-url"],
+    ids=[
+        "short-jwt-key",
+        "no-jwt-key",
+        "few-characters",
+        "insecure-prefix",
+        "no-url",
+        "no-mfa-key",
+        "bad-mfa-key",
+    ],
 )
 def test_a_weak_or_missing_key_stops_the_server_at_start_up(env, line):
     result = start_wsgi(**env)
@@ -154,9 +167,15 @@ def test_a_weak_or_missing_key_stops_the_server_at_start_up(env, line):
 
 def test_debug_makes_its_keys_once_per_checkout_readable_by_the_owner_only(tmp_path):
     show = (
-        "from django.conf import settings as s; print(s.SECRET_KEY, s.JWT_SIGNING_KEY)"
+        "from django.conf import settings as s; "
+        "print(s.SECRET_KEY, s.JWT_SIGNING_KEY, s.AUTHSITE_MFA_KEY)"
     )
-    env = {"DJANGO_DEBUG": "1", "DJANGO_SECRET_KEY": "", "JWT_SIGNING_KEY": ""}
+    env = {
+        "DJANGO_DEBUG": "1",
+        "DJANGO_SECRET_KEY": "",
+        "JWT_SIGNING_KEY": "",
+        "AUTHSITE_MFA_KEY": "",
+    }
 
     first = fresh_process(
         "manage.py", "shell", "-c", show, AUTHSITE_VAR_DIR=str(tmp_path), **env
@@ -166,10 +185,11 @@ def test_debug_makes_its_keys_once_per_checkout_readable_by_the_owner_only(tmp_p
     )
 
     assert first.returncode == 0, first.stderr
-    secret_key, jwt_key = first.stdout.split()[-2:]
-    assert first.stdout.split()[-2:] == second.stdout.split()[-2:]
+    secret_key, jwt_key, mfa_key = first.stdout.split()[-3:]
+    assert first.stdout.split()[-3:] == second.stdout.split()[-3:]
+    assert Fernet(mfa_key)
     assert len(secret_key) >= 50
     assert len(jwt_key) >= 32
     assert "insecure" not in secret_key + jwt_key
-    for name in ("secret_key", "jwt_signing_key"):
+    for name in ("secret_key", "jwt_signing_key", "mfa_key"):
         assert (tmp_path / name).stat().st_mode & 0o777 == 0o600

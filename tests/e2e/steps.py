@@ -5,6 +5,8 @@ waits for the page that follows. Labels are looked up in the page's own language
 ``<html lang>``), so the same steps walk the site in English and in Korean.
 """
 
+from collections.abc import Callable
+
 from django.utils import translation
 from playwright.sync_api import Page, expect
 
@@ -114,3 +116,24 @@ def reauthenticate(page: Page, *, password: str) -> None:
     )
     page.get_by_label(words(page, "Password"), exact=True).fill(password)
     page.get_by_role("button", name=words(page, "Confirm"), exact=True).click()
+
+
+def totp_turn_on(page: Page, *, code_for: Callable[[str], str]) -> str:
+    """On /accounts/mfa/totp/, read the key shown beside the QR code, type the code an
+    app would show for it (``code_for(key)``) and see the recovery codes; return the key."""
+    page.goto("/accounts/mfa/totp/")
+    expect(page.locator("#totp-qr svg")).to_be_visible()
+    key = page.locator("#totp-secret").inner_text()
+    page.get_by_label(words(page, "Code from the app")).fill(code_for(key))
+    page.get_by_role("button", name=words(page, "Turn on")).click()
+    expect(page.locator("#recovery-codes li")).to_have_count(10)
+    return key
+
+
+def second_step(page: Page, *, code: str) -> None:
+    """On the second step of a sign-in, type a code from the app."""
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        words(page, "Second step")
+    )
+    page.get_by_label(words(page, "Code"), exact=True).fill(code)
+    page.get_by_role("button", name=words(page, "Sign in"), exact=True).click()

@@ -5,6 +5,7 @@ from playwright.sync_api import expect
 from accounts.models import User
 from tests.e2e import steps
 from tests.factories import PASSWORD, make_user
+from tests.helpers.mfa import totp_code
 
 NEW_PASSWORD = "a-Brand-new-passphrase-7"
 
@@ -91,3 +92,17 @@ def test_login_form_works_with_the_keyboard_alone(page):
     page.keyboard.press("Enter")
 
     steps.expect_signed_in(page, "kim")
+
+
+def test_a_user_turns_on_an_authenticator_app_and_signs_in_with_it(page):
+    make_user(username="tao", email="tao@example.com")
+    steps.sign_in(page, login="tao", password=PASSWORD)
+    steps.expect_signed_in(page, "tao")
+
+    # The previous step's code turns the app on, so the current one is still unused.
+    key = steps.totp_turn_on(page, code_for=lambda key: totp_code(key, steps=-1))
+    steps.sign_out(page)
+    steps.sign_in(page, login="tao", password=PASSWORD)
+    steps.second_step(page, code=totp_code(key))
+
+    steps.expect_signed_in(page, "tao")

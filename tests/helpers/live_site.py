@@ -21,6 +21,7 @@ BASE_DIR = Path(__file__).resolve().parents[2]
 
 PRODUCTION_SECRET_KEY = "q8Vn2!tR-wZ4pL0m@Ks7#yB1xE9uH3dJ6cF5gA^zT_" * 2
 PRODUCTION_JWT_SIGNING_KEY = "z7Kq-Lr2+Vb9#Hn4$Wc6!Tm1@Yd8%Gs3^Pf5&Jx0*Ae7" * 2
+PRODUCTION_MFA_KEY = "Pl1n4p8fC1fKkQ2uWx6v1S0Qm3cF3bq7oT9yZ6hJ8dA="
 
 
 def site_env(
@@ -53,6 +54,7 @@ def site_env(
             DJANGO_ALLOWED_HOSTS="127.0.0.1",
             AUTHSITE_SITE_URL="https://auth.example.com",
             JWT_SIGNING_KEY=PRODUCTION_JWT_SIGNING_KEY,
+            AUTHSITE_MFA_KEY=PRODUCTION_MFA_KEY,
         )
     env.update(extra)
     return env

@@ -77,9 +77,19 @@ def test_in_cookie_mode_the_schema_documents_sign_in_without_tokens_in_the_body(
         "/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json"
     ).json()
 
-    for path in ("/api/auth/token/", "/api/auth/token/refresh/", "/api/me/password/"):
+    paths = (
+        "/api/auth/token/",
+        "/api/auth/token/mfa/",
+        "/api/auth/token/refresh/",
+        "/api/me/password/",
+    )
+    for path in paths:
         ok = schema["paths"][path]["post"]["responses"]["200"]
         body_schema = ok["content"]["application/json"]["schema"]
+        if path == "/api/auth/token/":
+            # Or, for an account with a second factor, the mfa_token.
+            body_schema, asks_second_factor = body_schema["oneOf"]
+            assert "mfa_token" in asks_second_factor["required"]
         assert body_schema["required"] == ["detail"], path
         assert "access" not in body_schema["properties"]
     signed_in = obtain()
