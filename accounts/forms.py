@@ -134,6 +134,9 @@ class LoginForm(auth_forms.AuthenticationForm):
         super().__init__(*args, **kwargs)
         # AuthenticationForm sizes the field for usernames; emails may be longer.
         self.fields["username"].widget.attrs["maxlength"] = 254
+        # "webauthn": the browser may offer its passkeys for this site here
+        # (UsernameField sets plain "username" itself, so after it).
+        self.fields["username"].widget.attrs["autocomplete"] = "username webauthn"
         _limit_password_fields(self, "password")
 
     def get_invalid_login_error(self) -> forms.ValidationError:

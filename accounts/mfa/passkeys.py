@@ -369,6 +369,11 @@ def passkey_amr(passkey: Authenticator) -> list[str]:
     return ["swk" if passkey.data.get("backup_eligible") else "hwk", "user"]
 
 
+def second_factor_amr(passkey: Authenticator) -> list[str]:
+    """RFC 8176 methods of a password sign-in completed with a passkey."""
+    return ["pwd", *passkey_amr(passkey), "mfa"]
+
+
 def passkey_rename(*, user: User, passkey_id: int, name: str) -> Authenticator | None:
     """Rename one of the user's passkeys; None when the user has no such passkey."""
     passkey = Authenticator.objects.filter(

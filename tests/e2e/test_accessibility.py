@@ -118,6 +118,7 @@ def signed_in_pages(page: Page, user) -> list[str]:
     submit(page)
     check("profile, flash message")
     check("sessions", "/accounts/sessions/")
+    check("passkeys", "/accounts/mfa/passkeys/")
     check("sign out page", "/accounts/logout/")
     check("password change", "/accounts/password/change/")
     page.fill("input[name=old_password]", "wrong")

@@ -2,6 +2,7 @@
 authenticator, verified by py_webauthn, challenges in the real Redis."""
 
 import pytest
+from django.core.cache import cache
 
 from accounts.mfa import passkeys
 from accounts.models import Authenticator
@@ -216,3 +217,9 @@ def test_amr_says_whether_the_passkey_can_be_synced(user, backup_eligible, amr):
         user=user, binding=BINDING, credential=authenticator.create(options)
     )
     assert passkeys.passkey_amr(passkey) == amr
+
+
+def test_challenge_lives_five_minutes_in_redis(user):
+    passkeys.authentication_begin(binding=BINDING)
+    ttl = cache.ttl(f"passkey-challenge:{passkeys.SIGN_IN}:{BINDING}")
+    assert 0 < ttl <= 300
