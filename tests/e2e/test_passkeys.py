@@ -155,3 +155,44 @@ def test_removed_passkey_no_longer_signs_in(passkey_browser):
         steps.words(page, "This passkey is not registered on this site.")
     )
     steps.expect_signed_out_at_login(page)
+
+
+def test_browsers_without_the_level_3_json_methods_add_and_use_passkeys(
+    passkey_browser,
+):
+    page = passkey_browser
+    # As in a browser that predates parseCreationOptionsFromJSON and toJSON: the
+    # site's script converts base64url itself.
+    page.add_init_script(
+        "delete PublicKeyCredential.parseCreationOptionsFromJSON;"
+        "delete PublicKeyCredential.parseRequestOptionsFromJSON;"
+        "delete PublicKeyCredential.prototype.toJSON;"
+    )
+    make_user(username="minji", email="minji@example.com")
+    steps.sign_in(page, login="minji", password=PASSWORD)
+    add_passkey(page, "Laptop")
+    steps.sign_out(page)
+
+    page.goto("/accounts/login/")
+    assert page.evaluate("typeof PublicKeyCredential.prototype.toJSON") == "undefined"
+    page.get_by_role("button", name=steps.words(page, "Sign in with a passkey")).click()
+
+    steps.expect_signed_in(page, "minji")
+
+
+def test_adding_after_a_while_asks_for_the_password_first(passkey_browser, settings):
+    page = passkey_browser
+    make_user(username="minji", email="minji@example.com")
+    steps.sign_in(page, login="minji", password=PASSWORD)
+    page.goto("/accounts/mfa/passkeys/")
+    settings.AUTHSITE_REAUTH_TIMEOUT = -1  # the sign-in is now too old
+
+    page.get_by_role("button", name=steps.words(page, "Add a passkey")).click()
+    expect(page).to_have_url(
+        "/accounts/reauthenticate/?next=%2Faccounts%2Fmfa%2Fpasskeys%2F"
+    )
+    settings.AUTHSITE_REAUTH_TIMEOUT = 300
+    steps.reauthenticate(page, password=PASSWORD)
+
+    add_passkey(page, "Laptop")
+    assert Authenticator.objects.filter(name="Laptop").exists()
