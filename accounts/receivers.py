@@ -9,14 +9,28 @@ from django.contrib.auth.signals import (
     user_logged_out,
     user_login_failed,
 )
+from django.core.signals import request_finished, request_started
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpRequest
 
-from accounts import services
+from accounts import emails, services
 from accounts.models import AuthEvent, User
 from accounts.security import lockout
 from accounts.signals import session_ended, session_started, users_updated
+
+
+# Security emails of a request go after its response: request_finished is sent when
+# the server closes the response, once the client has it.
+@receiver(request_started, dispatch_uid="accounts.security_emails_begin")
+def security_emails_begin(sender: Any, **kwargs: Any) -> None:
+    emails.after_response_begin()
+
+
+@receiver(request_finished, dispatch_uid="accounts.security_emails_send")
+def security_emails_send(sender: Any, **kwargs: Any) -> None:
+    emails.after_response_send()
+
 
 # Set on a request by code that signs a user out for a reason other than "sign out".
 END_KIND_ATTRIBUTE = "authsite_session_end_kind"

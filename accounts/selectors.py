@@ -221,3 +221,10 @@ def _snapshot_of(user: Any, session: SessionBase) -> dict[str, str]:
         "backend": session.get(BACKEND_SESSION_KEY) or "",
         "hash": user.get_session_auth_hash(),
     }
+
+
+def user_device_is_new(*, user: User, device: str) -> bool:
+    """Whether ``user`` has signed in before, but never from ``device`` (a device
+    name as the activity records it)."""
+    sign_ins = AuthEvent.objects.filter(user=user, kind=AuthEvent.Kind.LOGIN)
+    return sign_ins.exists() and not sign_ins.filter(device=device[:100]).exists()

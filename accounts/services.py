@@ -7,12 +7,11 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
-from django.core.mail import send_mail
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.crypto import constant_time_compare
-from django.utils.translation import gettext as _
 
+from accounts.emails import security_email_once, security_email_send
 from accounts.models import AuthEvent, User, time_zone_names
 from accounts.security import current_password, lockout
 from accounts.security.client_ip import client_ip
@@ -21,6 +20,7 @@ from accounts.selectors import (
     token_sign_in_rules,
     tokens_are_sessions,
     user_by_sign_in_name,
+    user_device_is_new,
 )
 from accounts.sessions import metadata, timeouts, user_snapshots
 from accounts.sessions.base import IndexedSession
@@ -106,25 +106,11 @@ def current_password_check(*, user: User, password: str) -> None:
 
 
 def _current_password_locked_mail(*, user: User) -> None:
-    if not user.email:
-        return
     minutes = max(1, int(settings.AXES_COOLOFF_TIME.total_seconds()) // 60)
-    send_mail(
-        subject=_("Someone is guessing your password"),
-        message=_(
-            "Hello %(name)s,\n\nThe current password of your account was entered "
-            "wrongly %(count)d times, by someone already signed in to it. Changes that "
-            "need the password are refused for %(minutes)d minutes.\n\nIf this was "
-            "not you, sign out every session from the Sessions page and change your "
-            "password.\n"
-        )
-        % {
-            "name": user.get_username(),
-            "count": settings.AXES_FAILURE_LIMIT,
-            "minutes": minutes,
-        },
-        from_email=None,
-        recipient_list=[user.email],
+    security_email_send(
+        user=user,
+        kind="locked_out",
+        context={"cause": "current_password", "minutes": minutes},
     )
 
 
@@ -184,6 +170,14 @@ def session_signed_in(*, request: HttpRequest, user: User) -> None:
     index_add(session=session)
     # Now, while the user's row is at hand: the first page is then one read as well.
     session_user_snapshot_keep(session=session, user=user)
+    device = session.get(metadata.DEVICE_KEY, "")
+    # Before this sign-in's own row is written, which would make the device known.
+    if user_device_is_new(user=user, device=device):
+        security_email_send(
+            user=user,
+            kind="new_device",
+            context={"device": device, "ip": session.get(metadata.IP_KEY, "")},
+        )
     _session_signal(
         session_started,
         user=user,
@@ -319,6 +313,7 @@ def session_password_changed(
     """
     session = request.session
     session_key_rotated(user=user, old_key=old_key, session=session)
+    security_email_send(user=user, kind="password_changed")
     keep = session_index_key(session)
     others = _sessions_others(user=user, keep_session_key=keep)
     _sessions_end(user=user, sessions=others, kind=AuthEvent.Kind.PASSWORD_CHANGE)
@@ -334,6 +329,7 @@ def session_password_changed(
 
 def sessions_end_after_password_reset(*, user: User) -> int:
     """After a password reset: end every session of the user now (one activity row)."""
+    security_email_send(user=user, kind="password_reset")
     ended = _sessions_others(user=user, keep_session_key=None)
     _sessions_end(user=user, sessions=ended, kind=AuthEvent.Kind.PASSWORD_RESET)
     _action_record(user=user, kind=AuthEvent.Kind.PASSWORD_RESET, ended=[], acting={})
@@ -367,6 +363,13 @@ def sign_in_failure_record(
     if user is None:
         return None
     kind = AuthEvent.Kind.LOCKED_OUT if locked_out else AuthEvent.Kind.LOGIN_FAILED
+    if locked_out:
+        minutes = max(1, int(settings.AXES_COOLOFF_TIME.total_seconds()) // 60)
+        security_email_once(
+            user=user,
+            kind="locked_out",
+            context={"cause": "sign_in", "minutes": minutes},
+        )
     meta = request.META if request is not None else {}
     return auth_event_record(
         user=user,
@@ -399,6 +402,8 @@ def user_sign_out_everywhere(*, user: User, kind: str = AuthEvent.Kind.REVOKE) -
 def user_delete(*, user: User) -> None:
     """Delete ``user``: every browser session and every token ends now, under every
     strategy, then the row goes, and its sign-in events with it."""
+    # Now, while the row exists: the mail reads the address and language here.
+    security_email_send(user=user, kind="account_deleted")
     user_sign_out_everywhere(user=user)
     user.delete()
 
@@ -409,6 +414,7 @@ def user_password_change(*, user: User, new_password: str) -> User:
     (User.save moves ``token_valid_after``), and browser sessions leave the store now."""
     user.set_password(new_password)
     user.save()
+    security_email_send(user=user, kind="password_changed")
     ended = _sessions_others(user=user, keep_session_key=None)
     _sessions_end(user=user, sessions=ended, kind=AuthEvent.Kind.PASSWORD_CHANGE)
     _action_record(user=user, kind=AuthEvent.Kind.PASSWORD_CHANGE, ended=[], acting={})

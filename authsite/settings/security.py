@@ -141,6 +141,12 @@ AUTHSITE_PASSWORD_RESET_ADDRESS_RATE = os.environ.get(
 # for the password again.
 AUTHSITE_REAUTH_TIMEOUT = env_int("AUTHSITE_REAUTH_TIMEOUT", 300)
 
+# --- Security emails --------------------------------------------------------------
+# Tell users by email when their password, email address or sign-in methods change,
+# when they sign in from a device not seen on the account before, are locked out, or
+# delete their account (accounts/emails.py).
+AUTHSITE_SECURITY_EMAILS = env_bool("AUTHSITE_SECURITY_EMAILS", True)
+
 # --- Retention -------------------------------------------------------------------
 # Days a sign-in event (the activity list, the admin's log) is kept; `manage.py
 # cleanup` removes older ones.

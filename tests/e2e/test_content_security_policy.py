@@ -11,6 +11,8 @@ PAGES = [
     "/",
     "/accounts/profile/",
     "/accounts/password/change/",
+    "/accounts/reauthenticate/",
+    "/accounts/delete/",
     "/admin/",
     "/admin/accounts/user/",
     "/admin/accounts/user/?q=csp&is_staff__exact=1",

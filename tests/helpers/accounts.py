@@ -2,6 +2,8 @@
 
 from django.conf import settings
 
+from accounts.reauthentication import MARK_KEY
+from accounts.sessions.timeouts import STARTED_KEY
 from tests.factories import PASSWORD
 
 
@@ -20,9 +22,6 @@ def session_key_of(client) -> str:
 def sign_in_age(client, seconds: int) -> None:
     """Move the sign-in (and any re-authentication) of ``client``'s session
     ``seconds`` into the past, under any strategy, as if that much time had gone by."""
-    from accounts.reauthentication import MARK_KEY
-    from accounts.sessions.timeouts import STARTED_KEY
-
     session = client.session
     for key in (STARTED_KEY, MARK_KEY):
         if key in session:

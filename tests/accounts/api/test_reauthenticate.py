@@ -4,6 +4,7 @@ within AUTHSITE_REAUTH_TIMEOUT by the sign-in (token family) that makes them."""
 import time
 
 import pytest
+from django.core.cache import caches
 from django.test import Client
 
 from accounts.tokens import authenticated
@@ -33,8 +34,6 @@ def _age(access: str, seconds: int = STALE) -> None:
 
 def _forget(access: str) -> None:
     """As when the mark has run out (its Redis key lives the timeout only)."""
-    from django.core.cache import caches
-
     caches["default"].delete(f"jwt:authenticated:{claims_of(access)['fam']}")
 
 

@@ -65,7 +65,8 @@ def test_the_user_is_emailed_once_when_the_limit_is_reached(client_signed_in, us
         change_password(client_signed_in, "wrong-password")
 
     assert [m.to for m in mail.outbox] == [[user.email]]
-    assert "password" in mail.outbox[0].subject
+    assert mail.outbox[0].subject == "Someone is trying to get into your account"
+    assert "current password" in mail.outbox[0].body
 
 
 def test_the_owner_can_still_sign_in_elsewhere(client_signed_in, user):
