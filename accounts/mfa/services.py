@@ -20,6 +20,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.text import format_lazy
 
 from accounts import services as core_services
 from accounts.emails import security_email_send
@@ -159,6 +160,11 @@ def mfa_recovery_codes_generate(*, user: User) -> list[str]:
     return codes
 
 
+def _passkey_named(passkey: Authenticator) -> Any:
+    # Lazy: the email is written later, in the user's language.
+    return format_lazy("{} “{}”", Authenticator.Kind.PASSKEY.label, passkey.name)
+
+
 def mfa_passkey_add(
     *, user: User, binding: str, credential: Any, name: str = ""
 ) -> Authenticator:
@@ -168,7 +174,7 @@ def mfa_passkey_add(
         user=user, binding=binding, credential=credential, name=name
     )
     security_email_send(
-        user=user, kind="method_added", context={"method": passkey.name}
+        user=user, kind="method_added", context={"method": _passkey_named(passkey)}
     )
     return passkey
 
@@ -185,7 +191,7 @@ def mfa_passkey_remove(*, user: User, passkey_id: int) -> Authenticator | None:
             user=user, kind=Authenticator.Kind.RECOVERY_CODES
         ).delete()
     security_email_send(
-        user=user, kind="method_removed", context={"method": removed.name}
+        user=user, kind="method_removed", context={"method": _passkey_named(removed)}
     )
     return removed
 

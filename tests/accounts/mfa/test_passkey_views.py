@@ -278,11 +278,15 @@ def test_renaming_needs_a_recent_sign_in(client_signed_in, with_passkey, stale):
 def test_adding_and_removing_email_the_user(
     client_signed_in, authenticator, user, mailoutbox
 ):
-    add_passkey(client_signed_in, authenticator)
-    assert [m.to for m in mailoutbox] == [[user.email]]
+    add_passkey(client_signed_in, authenticator, name="Laptop")
     passkey = Authenticator.objects.get()
     client_signed_in.post(f"/accounts/mfa/passkeys/{passkey.pk}/remove/")
-    assert [m.to for m in mailoutbox] == [[user.email], [user.email]]
+    added, removed = mailoutbox
+    assert added.to == removed.to == [user.email]
+    assert "A sign-in method was added to your account: passkey “Laptop”." in (
+        added.body
+    )
+    assert "removed from your account: passkey “Laptop”." in removed.body
 
 
 def test_removing_the_last_factor_removes_the_recovery_codes(
