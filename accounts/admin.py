@@ -277,7 +277,7 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(AuthEvent)
 class AuthEventAdmin(admin.ModelAdmin):
-    list_display = ("created", "user", "kind", "ip", "device", "session_id")
+    list_display = ("created", "user", "kind", "method", "ip", "device", "session_id")
     list_filter = ("kind", "created")
     search_fields = ("user__username", "user__email", "ip", "session_id")
     list_select_related = ("user",)

@@ -156,8 +156,6 @@ def _session_signal(
 def session_signed_in(*, request: HttpRequest, user: User) -> None:
     """Stamp, describe and index a session that was just signed in; apply the limit."""
     session = request.session
-    # A sign-in that did not say otherwise (the form, the admin) was a password.
-    session.setdefault(metadata.AMR_KEY, list(metadata.PASSWORD_AMR))
     timeouts.session_start(session, now=int(time.time()))
     metadata.session_describe(
         session,

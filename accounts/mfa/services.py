@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth.signals import user_login_failed
 from django.core.cache import cache
 from django.db import transaction
@@ -73,8 +73,9 @@ class PendingSignIn:
     methods: list[str]
 
 
-def _notify(*, user: User, kind: str) -> None:
-    security_email_send(user=user, kind=kind)
+def _notify(*, user: User, kind: str, method: Authenticator.Kind | None = None) -> None:
+    context = {"method": method.label} if method is not None else None
+    security_email_send(user=user, kind=kind, context=context)
 
 
 # --- Factors -----------------------------------------------------------------------
@@ -114,12 +115,12 @@ def mfa_totp_confirm(*, user: User, code: str) -> list[str] | None:
         data={"secret": stored, "last_step": step},
     )
     cache.delete(key)
+    _notify(user=user, kind="method_added", method=Authenticator.Kind.TOTP)
     codes = None
     if not Authenticator.objects.filter(
         user=user, kind=Authenticator.Kind.RECOVERY_CODES
     ).exists():
         codes = _recovery_codes_replace(user=user)
-    _notify(user=user, kind="method_added")
     return codes
 
 
@@ -134,7 +135,7 @@ def mfa_totp_disable(*, user: User) -> bool:
             user=user, kind=Authenticator.Kind.RECOVERY_CODES
         ).delete()
     if deleted:
-        _notify(user=user, kind="method_removed")
+        _notify(user=user, kind="method_removed", method=Authenticator.Kind.TOTP)
     return bool(deleted)
 
 
@@ -156,7 +157,7 @@ def _recovery_codes_replace(*, user: User) -> list[str]:
 def mfa_recovery_codes_generate(*, user: User) -> list[str]:
     """Make ten new recovery codes for ``user``; the old ones stop working."""
     codes = _recovery_codes_replace(user=user)
-    _notify(user=user, kind="method_added")
+    _notify(user=user, kind="method_added", method=Authenticator.Kind.RECOVERY_CODES)
     return codes
 
 
@@ -334,6 +335,11 @@ def mfa_sign_in_complete(*, request: HttpRequest, user: User, amr: list[str]) ->
     """Sign ``user`` in to this browser, the second step done with ``amr`` (RFC 8176
     values). For a method that proves itself outside this module (a passkey)."""
     data = _pending_data(request) or {}
+    signed_in = getattr(request, "user", None)
+    if signed_in is not None and signed_in.is_authenticated and signed_in.pk != user.pk:
+        # Another account's session in this browser ends first (login() would flush
+        # it, and the amr written below with it).
+        logout(request)
     request.session.pop(PENDING_SESSION_KEY, None)
     request.session[metadata.AMR_KEY] = list(amr)
     # login() renews the session key: the key of the half-signed-in browser is not

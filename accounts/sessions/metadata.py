@@ -24,8 +24,9 @@ if TYPE_CHECKING:  # a dev-only package: the type of a translated string
 IP_KEY = "_ip"
 DEVICE_KEY = "_dv"
 EXPIRY_KEY = "_session_expiry"
-#: How the session was signed in: RFC 8176 ``amr`` values (["pwd"], ["pwd", "otp",
-#: "mfa"], ["hwk", "user"], ...).
+#: How the session was signed in: RFC 8176 ``amr`` values (["pwd", "otp", "mfa"],
+#: ["hwk", "user"], ...). Absent for a password alone, the common case: every byte of
+#: a session counts, millions of times over.
 AMR_KEY = "_amr"
 PASSWORD_AMR = ("pwd",)
 DEVICE_MAX_LENGTH = 60

@@ -17,6 +17,7 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.axe import violations
 from tests.factories import PASSWORD, make_user
+from tests.helpers.mfa import totp_code
 
 NEW_PASSWORD = "a-Brand-new-passphrase-7"
 
@@ -139,6 +140,25 @@ def signed_in_pages(page: Page, user) -> list[str]:
     page.fill("input[name=new_password2]", NEW_PASSWORD)
     submit(page)
     check("password change, done")
+    check("second factors", "/accounts/mfa/")
+    check("authenticator app, set up", "/accounts/mfa/totp/")
+    key = page.locator("#totp-secret").inner_text()
+    page.fill("input[name=code]", "000000")
+    submit(page)
+    check("authenticator app, wrong code")
+    page.fill("input[name=code]", totp_code(key, steps=-1))
+    submit(page)
+    check("recovery codes, shown once")
+    check("recovery codes", "/accounts/mfa/recovery-codes/")
+    check("authenticator app, on", "/accounts/mfa/totp/")
+    page.context.clear_cookies()
+    sign_in(page, user.username, NEW_PASSWORD)
+    check("second step")
+    page.fill("input[name=code]", "000000")
+    submit(page)
+    check("second step, wrong code")
+    page.fill("input[name=code]", totp_code(key))
+    submit(page)
     return found
 
 
