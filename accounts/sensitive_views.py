@@ -4,10 +4,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.decorators import method_decorator
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import FormView
@@ -15,15 +14,7 @@ from django.views.generic import FormView
 from accounts import forms, selectors, services
 from accounts.decorators import reauthentication_required
 from accounts.reauthentication import reauthentication_mark
-
-
-def _safe_next(request: HttpRequest) -> str | None:
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return None
+from accounts.views import safe_next
 
 
 @method_decorator(sensitive_post_parameters("password"), name="dispatch")
@@ -42,11 +33,11 @@ class ReauthenticateView(LoginRequiredMixin, FormView):
         return {**super().get_form_kwargs(), "user": user}
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(next=_safe_next(self.request) or "", **kwargs)
+        return super().get_context_data(next=safe_next(self.request) or "", **kwargs)
 
     def form_valid(self, form: forms.ReauthenticationForm) -> HttpResponse:
         reauthentication_mark(request=self.request)
-        return redirect(_safe_next(self.request) or "home")
+        return redirect(safe_next(self.request) or "home")
 
 
 @method_decorator(reauthentication_required, name="dispatch")

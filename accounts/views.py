@@ -47,7 +47,8 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html", context)
 
 
-def _safe_next(request) -> str | None:
+def safe_next(request: HttpRequest) -> str | None:
+    """The ``next`` of the request when it is a page of this site, else None."""
     target = request.POST.get("next") or request.GET.get("next")
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -119,10 +120,10 @@ class SignupView(FormView):
             self.request,
             _("Welcome, %(name)s. Your account is ready.") % {"name": user.username},
         )
-        return redirect(_safe_next(self.request) or "home")
+        return redirect(safe_next(self.request) or "home")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(next=_safe_next(self.request) or "", **kwargs)
+        return super().get_context_data(next=safe_next(self.request) or "", **kwargs)
 
 
 # What the sign-in page says to a browser whose session the server ended.
@@ -248,7 +249,7 @@ def theme_set(request: HttpRequest) -> HttpResponse:
     theme = request.POST.get("theme", "")
     if theme not in Theme.values:
         theme = Theme.AUTO
-    response = redirect(_safe_next(request) or "home")
+    response = redirect(safe_next(request) or "home")
     preferences.theme_cookie_set(response, theme)
     if request.user.is_authenticated:
         services.user_preferences_update(user=request.user, theme=theme)
