@@ -1,12 +1,14 @@
 import functools
 import zoneinfo
+from collections.abc import Iterable
 from typing import Any, ClassVar, Self
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
+from django.db.models import Exists, OuterRef
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -109,6 +111,13 @@ class User(AbstractUser):
     # link or the code comes back; accounts made by staff (the admin, createsuperuser)
     # and those from before verification existed count as verified.
     email_verified = models.BooleanField(_("email verified"), default=True)
+    # Whether the user has an authenticator app or a passkey: a copy of what the
+    # Authenticator rows say, kept by their writes (second_factor_flags_refresh), so
+    # that the AUTHSITE_MFA_REQUIRED check of every page reads the user snapshot
+    # cached with the session rather than the database. Written by nothing else.
+    has_second_factor = models.BooleanField(
+        _("has a second factor"), default=False, editable=False
+    )
 
     objects: ClassVar[UserManager[Self]] = AccountUserManager()
     # Set by set_password() until the next save (Django; the stubs leave it out).
@@ -144,6 +153,7 @@ class User(AbstractUser):
                 "This user was built from the token cache; load it from the database "
                 "before saving."
             )
+        self._fields_but_second_factor(kwargs)
         # set_password() since the last save (a new password, not the hasher upgrade at
         # sign-in, which clears _password first) or a deactivated account: every earlier
         # token and session is refused from now on.
@@ -153,6 +163,19 @@ class User(AbstractUser):
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "token_valid_after"}
         super().save(*args, **kwargs)
+
+    def _fields_but_second_factor(self, kwargs: dict[str, Any]) -> None:
+        # A user read before a factor was added or removed (in this request, by
+        # another one, or by staff) must not write its stale copy of the flag back.
+        if kwargs.get("update_fields") is not None or kwargs.get("force_insert"):
+            return
+        if self._state.adding or self.pk is None:
+            return
+        kwargs["update_fields"] = [
+            field.name
+            for field in self._meta.concrete_fields
+            if not field.primary_key and field.name != "has_second_factor"
+        ]
 
     def _get_session_auth_hash(self, secret: str | None = None) -> str:
         # Django signs a session with a hash of the password hash; adding the revocation
@@ -222,6 +245,37 @@ class LiveSession(models.Model):
         return str(self._meta.verbose_name)
 
 
+class AuthenticatorQuerySet(models.QuerySet["Authenticator"]):
+    """Writes in bulk that keep ``User.has_second_factor`` of the users they touch."""
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        with transaction.atomic():
+            user_ids = set(self.values_list("user_id", flat=True))
+            result = super().delete()
+            second_factor_flags_refresh(user_ids)
+        return result
+
+    def update(self, **kwargs: Any) -> int:
+        if not {"kind", "user", "user_id"} & kwargs.keys():
+            return super().update(**kwargs)
+        with transaction.atomic():
+            user_ids = set(self.values_list("user_id", flat=True))
+            owner = kwargs.get("user", kwargs.get("user_id"))
+            if owner is not None:
+                user_ids.add(getattr(owner, "pk", owner))
+            count = super().update(**kwargs)
+            second_factor_flags_refresh(user_ids)
+        return count
+
+    def bulk_create(
+        self, objs: Iterable["Authenticator"], *args: Any, **kwargs: Any
+    ) -> list["Authenticator"]:
+        with transaction.atomic():
+            made = super().bulk_create(objs, *args, **kwargs)
+            second_factor_flags_refresh(row.user_id for row in made)
+        return made
+
+
 class Authenticator(models.Model):
     """One second factor of a user: an authenticator app, a set of recovery codes, or a
     passkey. What each kind keeps lives in ``data`` (the TOTP secret encrypted, recovery
@@ -245,6 +299,8 @@ class Authenticator(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
 
+    objects = AuthenticatorQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("second factor")
         verbose_name_plural = _("second factors")
@@ -260,6 +316,64 @@ class Authenticator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} of {self.user_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        update_fields = kwargs.get("update_fields")
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            # A code used or a passkey renamed changes no one's factors.
+            if update_fields is None or {"kind", "user", "user_id"} & set(
+                update_fields
+            ):
+                self._owner_refresh()
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        with transaction.atomic():
+            result = super().delete(*args, **kwargs)
+            self._owner_refresh()
+        return result
+
+    def _owner_refresh(self) -> None:
+        flags = second_factor_flags_refresh([self.user_id])
+        # The caller's copy of the user says so at once, too.
+        if Authenticator.user.is_cached(self) and self.user_id in flags:
+            self.user.has_second_factor = flags[self.user_id]
+
+
+#: The kinds that make a second factor by themselves (recovery codes only back one up).
+PRIMARY_KINDS = (Authenticator.Kind.TOTP, Authenticator.Kind.PASSKEY)
+
+
+def second_factor_flags_refresh(user_ids: Iterable[int]) -> dict[int, bool]:
+    """Set ``User.has_second_factor`` of ``user_ids`` from their Authenticator rows, in
+    the caller's transaction; return each user's flag. A change goes out as
+    ``users_updated``, which drops the user's cached snapshots (token record, the
+    snapshots beside the sessions): every session of the user sees it next page."""
+    ids = sorted(set(user_ids))
+    if not ids:
+        return {}
+    with transaction.atomic():
+        # The users' rows are locked before their factors are read: of two
+        # transactions removing a user's last two factors at once, the later reads
+        # after the earlier committed, and does not leave the flag set.
+        list(User.objects.select_for_update().filter(pk__in=ids).values_list("pk"))
+        primary = Authenticator.objects.filter(
+            user=OuterRef("pk"), kind__in=PRIMARY_KINDS
+        )
+        rows = (
+            User.objects.filter(pk__in=ids)
+            .annotate(factor=Exists(primary))
+            .values_list("pk", "has_second_factor", "factor")
+        )
+        flags: dict[int, bool] = {}
+        stale: dict[bool, list[int]] = {}
+        for pk, flag, factor in rows:
+            flags[pk] = bool(factor)
+            if bool(flag) != bool(factor):
+                stale.setdefault(bool(factor), []).append(pk)
+        for value, changed in stale.items():
+            User.objects.filter(pk__in=changed).update(has_second_factor=value)
+    return flags
 
 
 class EmailVerification(models.Model):

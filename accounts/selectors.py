@@ -180,8 +180,10 @@ def user_for_update(*, user: AbstractBaseUser | AnonymousUser) -> User:
 def _snapshot_fits(session: SessionBase, snapshot: Any) -> bool:
     # The snapshot was taken for this very sign-in: same user, same backend, same
     # password (the session auth hash changes with it), and the user was active.
+    # A snapshot taken before a field was added to snapshots is read again.
     return (
         isinstance(snapshot, dict)
+        and snapshot.keys() >= records.SNAPSHOT_KEYS
         and snapshot.get("id") == str(session.get(SESSION_KEY))
         and snapshot.get("backend") == session.get(BACKEND_SESSION_KEY)
         and snapshot.get("backend") in settings.AUTHENTICATION_BACKENDS

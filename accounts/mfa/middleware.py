@@ -1,5 +1,6 @@
 """AUTHSITE_MFA_REQUIRED: a covered user without a second factor is sent to the
-factors page from every page but those needed to add one (or to leave)."""
+factors page from every page but those needed to add one (or to leave), whatever
+session they browse with and however their last factor went."""
 
 from collections.abc import Callable
 
@@ -10,7 +11,6 @@ from django.urls import NoReverseMatch, reverse
 
 from accounts.mfa import selectors
 from accounts.models import User
-from accounts.sessions import metadata
 
 #: URL names a user without the required factor may still open.
 ALLOWED_NAMES = ("logout", "set_language", "set_theme", "reauthenticate")
@@ -29,12 +29,13 @@ class MfaRequiredMiddleware:
         user = getattr(request, "user", None)
         if not isinstance(user, User) or not selectors.mfa_required_for(user=user):
             return False
-        # A session signed in with a second factor needs no look at the database.
-        if "mfa" in metadata.sign_in_amr(request.session):
+        # The user's flag, not how this session signed in: a factor removed from
+        # anywhere (another session, the API, staff) counts on every session's next
+        # page. It comes with the user snapshot cached beside the session, so a
+        # covered user's page reads no database row for it.
+        if user.has_second_factor:
             return False
-        if self._allowed(request.path):
-            return False
-        return not selectors.mfa_enabled(user=user)
+        return not self._allowed(request.path)
 
     @staticmethod
     def _allowed(path: str) -> bool:

@@ -8,14 +8,12 @@ from django.conf import settings
 from django.core.cache import cache
 
 from accounts.mfa import totp
-from accounts.models import Authenticator, User
+from accounts.models import PRIMARY_KINDS, Authenticator, User
 
 #: The methods that can complete the second step, in the order offered. A factor
 #: module that adds a method (passkeys) appends to the list ``mfa_methods`` answers.
 METHOD_TOTP = "totp"
 METHOD_RECOVERY_CODE = "recovery_code"
-#: Kinds that make a second factor by themselves (recovery codes only back one up).
-PRIMARY_KINDS = (Authenticator.Kind.TOTP, Authenticator.Kind.PASSKEY)
 PENDING_TOTP_KEY = "mfa:totp:pending:{user_id}"
 
 

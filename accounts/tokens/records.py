@@ -66,6 +66,7 @@ SNAPSHOT_FIELDS = (
     "is_staff",
     "is_superuser",
     "email_verified",
+    "has_second_factor",
 )
 SNAPSHOT_KEYS = frozenset({*SNAPSHOT_FIELDS, "date_joined", "valid_after"})
 SIGN_IN_PREFIX = "s:"
@@ -144,6 +145,7 @@ def _user_from_snapshot(user_id: int, data: Mapping[str, str]) -> Any:
         is_superuser=data["is_superuser"] == "True",
         # Snapshots kept next to sessions before the field existed lack it.
         email_verified=data.get("email_verified", "True") == "True",
+        has_second_factor=data.get("has_second_factor") == "True",
         date_joined=datetime.fromisoformat(data["date_joined"]),
     )
     user._state.adding = False
