@@ -3,7 +3,8 @@
 Serves the site with gunicorn on a fresh SQLite database and an embedded Redis, drives
 the system Chromium, and writes ``docs/screenshots/<page>-<width><variant>.png`` for
 each language and theme in ``VARIANTS`` (English and light: no suffix). To add a page,
-add an entry to ``PAGES``.
+add an entry to ``PAGES``. Every signed-in shot has an account of its own, named
+``sam<n>`` in the order of the shots, so the names are the same on every run.
 """
 
 import itertools
@@ -15,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import django
+import pyotp
 from PIL import Image
 from playwright.sync_api import Page, sync_playwright
 
@@ -83,12 +85,45 @@ def _signed_in_on_two_devices(page: Page) -> None:
     phone.close()
 
 
-# name -> (path, what to do first)
-PAGES: dict[str, tuple[str, Callable[[Page], None]]] = {
+def _enrolment(page: Page) -> str:
+    """A new account on the page that sets up the app: its QR code and key (the
+    password given at sign-up is recent enough, no re-authentication)."""
+    name = _signed_in(page)
+    page.goto("/accounts/mfa/totp/")
+    return name
+
+
+def _authenticator_app_turned_on(page: Page) -> str:
+    """A new account that turns the app on, with the code an app would show for the
+    key on the page: the recovery codes, shown this once, are on the page."""
+    name = _enrolment(page)
+    key = page.locator("#totp-secret").inner_text()
+    page.fill("input[name=code]", pyotp.TOTP(key).now())
+    _submit(page)
+    page.locator("#recovery-codes").wait_for()
+    return name
+
+
+def _at_second_step(page: Page) -> None:
+    """A new account with the app, signed out and signed in again with its password:
+    the sign-in waits for the second step."""
+    name = _authenticator_app_turned_on(page)
+    with page.expect_navigation():
+        page.locator("header nav form button[type=submit]").click()
+    _sign_in(page, login=name)
+
+
+# name -> (path, what to do first); no path: the page the first steps end on (an
+# answer to a form, which a new request would not show again).
+PAGES: dict[str, tuple[str | None, Callable[[Page], object]]] = {
     "login": ("/accounts/login/", _anonymous),
     "home-signed-in": ("/", _signed_in),
     "profile": ("/accounts/profile/", _signed_in),
     "sessions": ("/accounts/sessions/", _signed_in_on_two_devices),
+    "mfa": ("/accounts/mfa/", _authenticator_app_turned_on),
+    "mfa-totp": ("/accounts/mfa/totp/", _enrolment),
+    "mfa-recovery-codes": (None, _authenticator_app_turned_on),
+    "login-mfa": ("/accounts/login/mfa/", _at_second_step),
 }
 
 
@@ -122,7 +157,8 @@ def screenshots_take(base_url: str, *, output_dir: Path) -> list[Path]:
                 )
                 page = context.new_page()
                 prepare(page)
-                page.goto(path)
+                if path is not None:
+                    page.goto(path)
                 target = output_dir / f"{name}-{label}{suffix}.png"
                 page.screenshot(path=str(target), full_page=True)
                 png_shrink(target)
@@ -145,6 +181,8 @@ def main(argv: list[str]) -> int:
             # The demo accounts sign up and are signed in at once: the pictures show
             # the site in use, not the verification step.
             AUTHSITE_EMAIL_VERIFICATION="none",
+            # Every shot signs up an account of its own, all from this address.
+            AUTHSITE_THROTTLE_SIGNUP_FORM="",
         )
         manage(env, "migrate", "--no-input")
         with Gunicorn(env, log_path=workdir / "gunicorn.log") as server:
