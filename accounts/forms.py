@@ -154,6 +154,9 @@ class LoginForm(auth_forms.AuthenticationForm):
         super().__init__(*args, **kwargs)
         # AuthenticationForm sizes the field for usernames; emails may be longer.
         self.fields["username"].widget.attrs["maxlength"] = 254
+        # "webauthn": the browser may offer its passkeys for this site here
+        # (UsernameField sets plain "username" itself, so after it).
+        self.fields["username"].widget.attrs["autocomplete"] = "username webauthn"
         _limit_password_fields(self, "password")
 
     def confirm_login_allowed(self, user) -> None:

@@ -12,6 +12,7 @@ urlpatterns = [
         views.sign_in_throttled(mfa_views.LoginMfaView.as_view()),
         name="mfa_login",
     ),
+    path("login/passkey/", include("accounts.mfa.passkey_sign_in_urls")),
     path("mfa/", include("accounts.mfa.urls")),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("language/", views.language_set, name="set_language"),

@@ -17,7 +17,7 @@ from accounts import services as core_services
 from accounts.api.permissions import RecentlyAuthenticated
 from accounts.api.serializers import StrictStringsMixin
 from accounts.api.views import TokenObtainPairView, TokenView
-from accounts.mfa import selectors, services
+from accounts.mfa import passkey_api, passkeys, selectors, services
 from accounts.models import User
 from accounts.security import lockout
 
@@ -54,7 +54,21 @@ class NoSecondFactor(APIException):
 
 class TokenMfaSerializer(StrictStringsMixin, serializers.Serializer):
     mfa_token = serializers.CharField(max_length=100)
-    code = serializers.CharField(max_length=32)
+    code = serializers.CharField(max_length=32, required=False)
+    credential = serializers.DictField(
+        required=False,
+        help_text=(
+            "Instead of a code: a passkey assertion (PublicKeyCredential.toJSON()) "
+            "for the options of /api/auth/token/mfa/passkey/."
+        ),
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if ("code" in attrs) == ("credential" in attrs):
+            raise serializers.ValidationError(
+                _("Send either a code or a passkey credential."), code="invalid"
+            )
+        return attrs
 
 
 class CodeSerializer(StrictStringsMixin, serializers.Serializer):
@@ -100,8 +114,9 @@ class TokenObtainView(TokenObtainPairView):
 
 class TokenMfaView(TokenView):
     """The second step of a token sign-in: `mfa_token` and `code` (from the app, or
-    a recovery code) → the token pair. The token is single-use and lives 5 minutes;
-    5 wrong codes end it and count towards the sign-in lockout."""
+    a recovery code), or `mfa_token` and a passkey `credential` (for the options of
+    `/api/auth/token/mfa/passkey/`) → the token pair. The token is single-use and
+    lives 5 minutes; 5 wrong codes end it and count towards the sign-in lockout."""
 
     serializer_class = TokenMfaSerializer
     throttle_scope = "token"
@@ -117,13 +132,22 @@ class TokenMfaView(TokenView):
             wait = lockout.seconds_left(request._request, credentials)
             raise lockout.LockedOut(wait=wait)
         try:
-            pair = services.mfa_token_code(
-                request=request._request, token=data["mfa_token"], code=data["code"]
-            )
+            if "credential" in data:
+                pair = passkey_api.token_pair_by_passkey(
+                    request=request._request,
+                    token=data["mfa_token"],
+                    credential=data["credential"],
+                )
+            else:
+                pair = services.mfa_token_code(
+                    request=request._request, token=data["mfa_token"], code=data["code"]
+                )
         except services.CodeInvalid:
             raise CodeWrong() from None
         except services.SecondStepEnded:
             raise MfaTokenInvalid() from None
+        except passkeys.PasskeyError as error:
+            raise passkey_api.PasskeyNotAccepted(error) from None
         return self.finalize_tokens(request, pair.as_dict(), status.HTTP_200_OK)
 
 
@@ -223,6 +247,22 @@ class MeRecoveryCodesView(APIView):
 urlpatterns = [
     path("auth/token/", TokenObtainView.as_view(), name="api-token"),
     path("auth/token/mfa/", TokenMfaView.as_view(), name="api-token-mfa"),
+    path(
+        "auth/token/mfa/passkey/",
+        passkey_api.TokenMfaPasskeyView.as_view(),
+        name="api-token-mfa-passkey",
+    ),
+    path("me/mfa/passkeys/", passkey_api.MyPasskeysView.as_view(), name="api-passkeys"),
+    path(
+        "me/mfa/passkeys/begin/",
+        passkey_api.PasskeyRegistrationBeginView.as_view(),
+        name="api-passkeys-begin",
+    ),
+    path(
+        "me/mfa/passkeys/<int:passkey_id>/",
+        passkey_api.MyPasskeyView.as_view(),
+        name="api-passkey",
+    ),
     path("me/mfa/", MeMfaView.as_view(), name="api-mfa"),
     path("me/mfa/totp/", MeTotpView.as_view(), name="api-mfa-totp"),
     path(

@@ -20,10 +20,11 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.text import format_lazy
 
 from accounts import services as core_services
 from accounts.emails import security_email_send
-from accounts.mfa import recovery_codes, totp
+from accounts.mfa import passkeys, recovery_codes, totp
 from accounts.mfa.selectors import (
     METHOD_RECOVERY_CODE,
     METHOD_TOTP,
@@ -158,6 +159,42 @@ def mfa_recovery_codes_generate(*, user: User) -> list[str]:
     codes = _recovery_codes_replace(user=user)
     _notify(user=user, kind="method_added", method=Authenticator.Kind.RECOVERY_CODES)
     return codes
+
+
+def _passkey_named(passkey: Authenticator) -> Any:
+    # Lazy: the email is written later, in the user's language.
+    return format_lazy("{} “{}”", Authenticator.Kind.PASSKEY.label, passkey.name)
+
+
+def mfa_passkey_add(
+    *, user: User, binding: str, credential: Any, name: str = ""
+) -> Authenticator:
+    """Keep the new passkey the browser made for ``binding``'s challenge and tell the
+    user. Raises passkeys.PasskeyError."""
+    passkey = passkeys.registration_complete(
+        user=user, binding=binding, credential=credential, name=name
+    )
+    security_email_send(
+        user=user, kind="method_added", context={"method": _passkey_named(passkey)}
+    )
+    return passkey
+
+
+@transaction.atomic
+def mfa_passkey_remove(*, user: User, passkey_id: int) -> Authenticator | None:
+    """Remove one of ``user``'s passkeys (None when there is no such passkey) and
+    tell the user. Recovery codes go too when no other factor is left."""
+    removed = passkeys.passkey_remove(user=user, passkey_id=passkey_id)
+    if removed is None:
+        return None
+    if not mfa_enabled(user=user):
+        Authenticator.objects.filter(
+            user=user, kind=Authenticator.Kind.RECOVERY_CODES
+        ).delete()
+    security_email_send(
+        user=user, kind="method_removed", context={"method": _passkey_named(removed)}
+    )
+    return removed
 
 
 @transaction.atomic

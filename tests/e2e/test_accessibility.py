@@ -126,6 +126,7 @@ def signed_in_pages(page: Page, user) -> list[str]:
     submit(page)
     check("profile, flash message")
     check("sessions", "/accounts/sessions/")
+    check("passkeys", "/accounts/mfa/passkeys/")
     check("sign out page", "/accounts/logout/")
     check("re-authentication", "/accounts/reauthenticate/?next=/accounts/delete/")
     page.fill("input[name=password]", "wrong")
