@@ -3,7 +3,8 @@
 Serves the site with gunicorn on a fresh SQLite database and an embedded Redis, drives
 the system Chromium, and writes ``docs/screenshots/<page>-<width><variant>.png`` for
 each language and theme in ``VARIANTS`` (English and light: no suffix). To add a page,
-add an entry to ``PAGES``.
+add an entry to ``PAGES``. Every signed-in shot has an account of its own, named
+``sam<n>`` in the order of the shots, so the names are the same on every run.
 """
 
 import itertools
@@ -15,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import django
+import pyotp
 from PIL import Image
 from playwright.sync_api import Page, sync_playwright
 
@@ -54,11 +56,15 @@ def _sign_in(page: Page, *, login: str) -> None:
     _submit(page)
 
 
-def _anonymous(page: Page) -> None:
+# A site's environment (its database): what a step hands to manage.py.
+Env = dict[str, str]
+
+
+def _anonymous(page: Page, env: Env) -> None:
     """Nothing to do before the page: the visitor is not signed in."""
 
 
-def _signed_in(page: Page) -> str:
+def _signed_in(page: Page, env: Env) -> str:
     """A new account, signed up in this browser: its language is the browser's."""
     name = f"sam{next(_accounts)}"
     page.goto("/accounts/signup/")
@@ -71,9 +77,9 @@ def _signed_in(page: Page) -> str:
     return name
 
 
-def _signed_in_on_two_devices(page: Page) -> None:
+def _signed_in_on_two_devices(page: Page, env: Env) -> None:
     """A new account, signed in here and on a phone: two sessions, a short history."""
-    name = _signed_in(page)
+    name = _signed_in(page, env)
     browser = page.context.browser
     assert browser is not None
     phone = browser.new_context(
@@ -83,12 +89,77 @@ def _signed_in_on_two_devices(page: Page) -> None:
     phone.close()
 
 
-# name -> (path, what to do first)
-PAGES: dict[str, tuple[str, Callable[[Page], None]]] = {
+def _enrolment(page: Page, env: Env) -> str:
+    """A new account on the page that sets up the app: its QR code and key (the
+    password given at sign-up is recent enough, no re-authentication)."""
+    name = _signed_in(page, env)
+    page.goto("/accounts/mfa/totp/")
+    return name
+
+
+def _authenticator_app_turned_on(page: Page, env: Env) -> str:
+    """A new account that turns the app on, with the code an app would show for the
+    key on the page: the recovery codes, shown this once, are on the page."""
+    name = _enrolment(page, env)
+    key = page.locator("#totp-secret").inner_text()
+    page.fill("input[name=code]", pyotp.TOTP(key).now())
+    _submit(page)
+    page.locator("#recovery-codes").wait_for()
+    return name
+
+
+def _at_second_step(page: Page, env: Env) -> None:
+    """A new account with the app, signed out and signed in again with its password:
+    the sign-in waits for the second step."""
+    name = _authenticator_app_turned_on(page, env)
+    with page.expect_navigation():
+        page.locator("header nav form button[type=submit]").click()
+    _sign_in(page, login=name)
+
+
+# Two passkeys written straight into the database, as if added in a browser: a
+# picture of the lists needs no authenticator. Format with the username.
+_STORE_PASSKEYS = """
+import secrets
+from datetime import timedelta
+from django.utils import timezone
+from accounts.models import Authenticator, User
+user = User.objects.get(username={username!r})
+handle = secrets.token_urlsafe(32)
+for name, used in (("Laptop", timezone.now() - timedelta(hours=2)), ("Phone", None)):
+    Authenticator.objects.create(
+        user=user, kind=Authenticator.Kind.PASSKEY, name=name, last_used_at=used,
+        data={{"credential_id": secrets.token_urlsafe(32), "user_handle": handle}},
+    )
+"""
+
+
+def _with_passkeys(page: Page, env: Env) -> str:
+    """A new account with two passkeys: "Laptop", used two hours ago, and "Phone",
+    never used."""
+    name = _signed_in(page, env)
+    manage(env, "shell", "-c", _STORE_PASSKEYS.format(username=name))
+    return name
+
+
+def _with_every_factor(page: Page, env: Env) -> None:
+    """A new account with the app, its recovery codes and two passkeys."""
+    name = _authenticator_app_turned_on(page, env)
+    manage(env, "shell", "-c", _STORE_PASSKEYS.format(username=name))
+
+
+# name -> (path, what to do first); no path: the page the first steps end on (an
+# answer to a form, which a new request would not show again).
+PAGES: dict[str, tuple[str | None, Callable[[Page, Env], object]]] = {
     "login": ("/accounts/login/", _anonymous),
     "home-signed-in": ("/", _signed_in),
     "profile": ("/accounts/profile/", _signed_in),
     "sessions": ("/accounts/sessions/", _signed_in_on_two_devices),
+    "mfa": ("/accounts/mfa/", _with_every_factor),
+    "mfa-totp": ("/accounts/mfa/totp/", _enrolment),
+    "mfa-recovery-codes": (None, _authenticator_app_turned_on),
+    "login-mfa": ("/accounts/login/mfa/", _at_second_step),
+    "mfa-passkeys": ("/accounts/mfa/passkeys/", _with_passkeys),
 }
 
 
@@ -102,7 +173,7 @@ def png_shrink(path: Path, *, colors: int = 64) -> None:
     palette.save(path, "PNG", optimize=True)
 
 
-def screenshots_take(base_url: str, *, output_dir: Path) -> list[Path]:
+def screenshots_take(base_url: str, *, output_dir: Path, env: Env) -> list[Path]:
     """Shoot every page in PAGES at every width, in every language and theme of
     VARIANTS (each signed-in shot with an account of its own, in its language)."""
     output_dir.mkdir(parents=True, exist_ok=True)
@@ -121,8 +192,9 @@ def screenshots_take(base_url: str, *, output_dir: Path) -> list[Path]:
                     **look,  # type: ignore[arg-type]
                 )
                 page = context.new_page()
-                prepare(page)
-                page.goto(path)
+                prepare(page, env)
+                if path is not None:
+                    page.goto(path)
                 target = output_dir / f"{name}-{label}{suffix}.png"
                 page.screenshot(path=str(target), full_page=True)
                 png_shrink(target)
@@ -145,10 +217,18 @@ def main(argv: list[str]) -> int:
             # The demo accounts sign up and are signed in at once: the pictures show
             # the site in use, not the verification step.
             AUTHSITE_EMAIL_VERIFICATION="none",
+            # Every shot signs up an account of its own, all from this address.
+            AUTHSITE_THROTTLE_SIGNUP_FORM="",
         )
         manage(env, "migrate", "--no-input")
-        with Gunicorn(env, log_path=workdir / "gunicorn.log") as server:
-            for path in screenshots_take(server.url, output_dir=output_dir):
+        server = Gunicorn(env, log_path=workdir / "gunicorn.log")
+        # The site at its own address, as a deployment sets AUTHSITE_SITE_URL: the
+        # passkey requests' relying party is its host, which cannot be an IP address
+        # (elsewhere the sign-in page's passkey offer fails and says so).
+        site_url = f"http://localhost:{server.port}"
+        env["AUTHSITE_SITE_URL"] = site_url
+        with server:
+            for path in screenshots_take(site_url, output_dir=output_dir, env=env):
                 print(f"wrote {path}")
     return 0
 

@@ -47,6 +47,7 @@ def test_missing_package_as_non_root_prints_the_install_line_and_stops(package_l
         "dash                  sh\n"
         "authsite-absent-two   authsite-absent-command-two\n"
         "authsite-absent-venv  python:authsite_absent_module\n"
+        "authsite-absent-font  font:tlh\n"
     )
 
     result = run_as_non_root(str(packages))
@@ -55,12 +56,15 @@ def test_missing_package_as_non_root_prints_the_install_line_and_stops(package_l
     assert result.stdout == ""
     assert result.stderr.splitlines()[-1] == (
         "  sudo apt-get update && sudo apt-get install -y --no-install-recommends "
-        "authsite-absent-one authsite-absent-two authsite-absent-venv"
+        "authsite-absent-one authsite-absent-two authsite-absent-venv "
+        "authsite-absent-font"
     )
 
 
 def test_nothing_missing_prints_nothing_and_succeeds(package_list):
-    packages = package_list("dash  sh\npython3-json  python:json\n")
+    packages = package_list(
+        "dash  sh\npython3-json  python:json\nfonts-dejavu-core  font:en\n"
+    )
 
     result = subprocess.run(
         [str(SCRIPT), str(packages)],

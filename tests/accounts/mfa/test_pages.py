@@ -1,5 +1,7 @@
 """The factors pages: turn the app on from its QR code and key, recovery codes, off."""
 
+from datetime import UTC, datetime
+
 import pyotp
 import pytest
 from django.core import mail
@@ -20,6 +22,27 @@ def test_the_overview_shows_the_app_off_and_no_codes(client_signed_in):
 
     assert "Set up an authenticator app" in page
     assert "0 codes left" in page
+
+
+@pytest.mark.parametrize(
+    ("language", "since"),
+    [("en", "since 5 Mar 2026"), ("ko", "2026년 3월 5일부터")],
+)
+def test_the_overview_dates_the_app_in_the_pages_language(
+    client_signed_in, user, language, since
+):
+    totp_enable(user)
+    Authenticator.objects.filter(user=user, kind=Authenticator.Kind.TOTP).update(
+        created_at=datetime(2026, 3, 5, 12, 0, tzinfo=UTC)
+    )
+    user.language = language
+    user.save(update_fields=["language"])
+
+    page = client_signed_in.get(
+        "/accounts/mfa/", HTTP_ACCEPT_LANGUAGE=language
+    ).content.decode()
+
+    assert since in page
 
 
 def test_the_enrolment_page_shows_a_qr_code_and_the_key(client_signed_in):
