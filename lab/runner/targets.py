@@ -23,10 +23,10 @@ MISSED_CAUSES = {
     "a near-empty view; under the profiler the HGETALL's socket wait is most of it",
     ("api_jwt", "api_drf_token"): "on SQLite DRF's token lookup is a local file read, "
     "about as cheap as the Redis HGETALL that JWT revocation needs",
-    ("page_redis", "page_ceiling"): "the one MGET is what is left; the project's own "
-    "code on the page takes about 0.1 ms",
-    ("page_redis", "hello"): "the signed-in page renders more (sign-out form with its "
-    "CSRF token, ten URL reversals) besides the one MGET; compare page_ceiling",
+    ("page_redis", "page_ceiling"): "the one MGET (session and user snapshot) is what "
+    "is left; with one sync worker its socket wait is idle time (try --workers 4)",
+    ("page_redis", "hello"): "the page is the same signed out: the one MGET and the "
+    "decoding of the session and its user make the difference; compare page_ceiling",
 }
 # Under concurrency: p99 of the case at most this many times the peer's p99.
 P99_TARGETS = (
