@@ -23,7 +23,7 @@ from accounts.sessions.base import StrategyContext
 from accounts.sessions.index import index_active
 from accounts.sessions.registry import strategy_get
 from accounts.sessions.strategies.redis_cluster.engine import SessionStore
-from accounts.sessions.strategies.redis_cluster.keys import (
+from accounts.sessions.strategies.redis_cluster.session_keys import (
     index_name,
     key_tag,
     session_name,
