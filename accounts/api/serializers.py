@@ -14,7 +14,7 @@ from rest_framework import exceptions, serializers
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework_simplejwt import serializers as jwt_serializers
 
-from accounts import selectors, services, verification
+from accounts import selectors, verification
 from accounts.api.authentication import rejected
 from accounts.models import UsernameValidator
 from accounts.security import lockout
@@ -22,6 +22,7 @@ from accounts.security.current_password import (
     CurrentPasswordLocked,
     CurrentPasswordWrong,
 )
+from accounts.services import users
 from accounts.tokens import claims, families, revocation
 from accounts.tokens.cookies import cookie_mode, refresh_cookie_name
 from accounts.tokens.errors import TokenInvalid, TokenRejected
@@ -104,9 +105,7 @@ class UserSerializer(StrictStringsMixin, serializers.ModelSerializer):
             name: validated_data.get(name, getattr(instance, name))
             for name in ("first_name", "last_name")
         }
-        return services.user_profile_update(
-            user=instance, email=instance.email, **fields
-        )
+        return users.user_profile_update(user=instance, email=instance.email, **fields)
 
 
 class RegisterSerializer(StrictStringsMixin, serializers.Serializer):
@@ -138,7 +137,7 @@ class RegisterSerializer(StrictStringsMixin, serializers.Serializer):
 
     def create(self, validated_data: dict[str, Any]) -> Any:
         try:
-            return services.user_register(**validated_data)
+            return users.user_register(**validated_data)
         except DjangoValidationError as exc:
             # A concurrent sign-up took the name between validation and insert.
             raise serializers.ValidationError(exc.message_dict) from exc
@@ -204,7 +203,7 @@ class PasswordChangeSerializer(StrictStringsMixin, serializers.Serializer):
         if self.instance is None:
             raise wrong
         try:
-            services.current_password_check(user=self.instance, password=value)
+            users.current_password_check(user=self.instance, password=value)
         except CurrentPasswordWrong as exc:
             raise wrong from exc
         except CurrentPasswordLocked as exc:
@@ -219,7 +218,7 @@ class PasswordChangeSerializer(StrictStringsMixin, serializers.Serializer):
         return value
 
     def update(self, instance, validated_data):
-        return services.user_password_change(
+        return users.user_password_change(
             user=instance, new_password=validated_data["new_password"]
         )
 

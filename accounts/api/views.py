@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt import views as jwt_views
 
-from accounts import selectors, services, verification
+from accounts import selectors, verification
 from accounts.api import cookies
 from accounts.api import serializers as api_serializers
 from accounts.api.authentication import JWTAuthentication, rejected
@@ -34,6 +34,7 @@ from accounts.security.current_password import (
     CurrentPasswordLocked,
     CurrentPasswordWrong,
 )
+from accounts.services import token_pairs, users
 from accounts.tokens import keys
 from accounts.tokens.cookies import cookie_mode
 from accounts.tokens.errors import TokenRejected
@@ -82,7 +83,7 @@ class TokenObtainPairView(TokenView):
 
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         user = self.validated(request)["user"]
-        pair = services.token_pair_obtain(request=request, user=user)
+        pair = token_pairs.token_pair_obtain(request=request, user=user)
         return self.finalize_tokens(request, pair.as_dict(), status.HTTP_200_OK)
 
 
@@ -101,7 +102,7 @@ class TokenRefreshView(TokenView):
             JWTAuthentication().enforce_csrf(request)
         refresh = self.validated(request)["refresh"]
         try:
-            pair = services.token_pair_refresh(refresh=refresh)
+            pair = token_pairs.token_pair_refresh(refresh=refresh)
         except TokenRejected as exc:  # RefreshTokenAlreadyUsed among them: 401
             raise rejected(exc) from exc
         return self.finalize_tokens(request, pair.as_dict(), status.HTTP_200_OK)
@@ -159,7 +160,7 @@ class LogoutView(APIView):
         )
         serializer.is_valid(raise_exception=True)
         if serializer.validated_data["jti"]:
-            services.refresh_token_revoke(
+            token_pairs.refresh_token_revoke(
                 jti=serializer.validated_data["jti"],
                 family=serializer.validated_data["family"],
             )
@@ -179,7 +180,7 @@ class LogoutAllView(APIView):
     def post(self, request: Request) -> Response:
         request.data  # noqa: B018  (a body, if sent, must parse: malformed JSON is 400)
         # Browser sessions leave the store now, not only at their next request.
-        services.user_sign_out_everywhere(
+        users.user_sign_out_everywhere(
             user=selectors.user_for_update(user=request.user)
         )
         response = Response(status=status.HTTP_204_NO_CONTENT)
@@ -232,7 +233,7 @@ class MeView(generics.RetrieveUpdateDestroyAPIView):
 
     @extend_schema(request=None, responses={204: None})
     def delete(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        services.user_delete(user=self.get_object())
+        users.user_delete(user=self.get_object())
         response = Response(status=status.HTTP_204_NO_CONTENT)
         if cookie_mode():
             cookies.tokens_clear(response=response)
@@ -289,7 +290,7 @@ class PasswordChangeView(TokenPairResponseMixin, APIView):
         serializer = api_serializers.PasswordChangeSerializer(user, data=request.data)
         serializer.is_valid(raise_exception=True)
         serializer.save()
-        pair = services.token_pair_issue(user=user, password_checked=True)
+        pair = token_pairs.token_pair_issue(user=user, password_checked=True)
         return self.finalize_tokens(request, pair.as_dict(), status.HTTP_200_OK)
 
 

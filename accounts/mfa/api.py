@@ -13,13 +13,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import selectors as core_selectors
-from accounts import services as core_services
 from accounts.api.permissions import RecentlyAuthenticated
 from accounts.api.serializers import StrictStringsMixin
 from accounts.api.views import TokenObtainPairView, TokenView
 from accounts.mfa import passkey_api, passkeys, selectors, services
 from accounts.models import User
 from accounts.security import lockout
+from accounts.services import token_pairs
 
 
 class CodeWrong(APIException):
@@ -102,7 +102,7 @@ class TokenObtainView(TokenObtainPairView):
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         user = self.validated(request)["user"]
         if not selectors.mfa_enabled(user=user):
-            pair = core_services.token_pair_obtain(request=request, user=user)
+            pair = token_pairs.token_pair_obtain(request=request, user=user)
             return self.finalize_tokens(request, pair.as_dict(), status.HTTP_200_OK)
         body = {
             "mfa_required": True,

@@ -22,7 +22,6 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.text import format_lazy
 
-from accounts import services as core_services
 from accounts.emails import security_email_send
 from accounts.mfa import passkeys, recovery_codes, totp
 from accounts.mfa.selectors import (
@@ -34,6 +33,7 @@ from accounts.mfa.selectors import (
 )
 from accounts.models import Authenticator, AuthEvent, User
 from accounts.reauthentication import reauthentication_mark
+from accounts.services import auth_events, token_pairs
 from accounts.sessions import metadata
 from accounts.tokens.issue import TokenPair
 
@@ -202,7 +202,7 @@ def mfa_factors_reset(*, user: User) -> int:
     """Remove every second factor of ``user`` (an administrator's action), log it and
     tell the user. Return how many were removed."""
     removed, _ = Authenticator.objects.filter(user=user).delete()
-    core_services.auth_event_record(
+    auth_events.auth_event_record(
         user=user, kind=AuthEvent.Kind.FACTORS_RESET, session_id="", ip="", device=""
     )
     _notify(user=user, kind="factors_reset")
@@ -407,4 +407,4 @@ def mfa_token_complete(
     # Deleting is the single use: of two requests with the same token one wins.
     if not cache.delete(MFA_TOKEN_KEY.format(token=token)):
         raise SecondStepEnded
-    return core_services.token_pair_obtain(request=request, user=user, amr=amr)
+    return token_pairs.token_pair_obtain(request=request, user=user, amr=amr)
