@@ -24,7 +24,7 @@ from django.views.generic import FormView, TemplateView
 from accounts import forms, preferences, selectors, verification
 from accounts.decorators import reauthentication_required
 from accounts.mfa import selectors as mfa_selectors
-from accounts.mfa import services as mfa_services
+from accounts.mfa import sign_in
 from accounts.middleware import session_end_reason
 from accounts.models import AuthEvent, Theme, User
 from accounts.reauthentication import reauthenticated_recently, reauthentication_mark
@@ -132,7 +132,7 @@ class LoginView(auth_views.LoginView):
             users.user_time_zone_learn(
                 user=user, time_zone=form.cleaned_data.get("time_zone") or ""
             )
-            mfa_services.mfa_sign_in_begin(
+            sign_in.mfa_sign_in_begin(
                 request=self.request,
                 user=user,
                 remember=bool(form.cleaned_data.get("remember_me")),
