@@ -16,10 +16,9 @@ from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language, ngettext, override
 from django.utils.translation import gettext_lazy as _
-from django.views import View
 from django.views import i18n as i18n_views
 from django.views.decorators.http import require_POST
-from django.views.generic import FormView, TemplateView
+from django.views.generic import FormView
 
 from accounts import forms, preferences, selectors, verification
 from accounts.decorators import reauthentication_required
@@ -200,7 +199,7 @@ def theme_set(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _signed_in_user(request: HttpRequest) -> User:
+def signed_in_user(request: HttpRequest) -> User:
     """The user of a view behind LoginRequiredMixin (never anonymous there)."""
     user = request.user
     if not isinstance(user, User):
@@ -221,7 +220,7 @@ class ProfileView(LoginRequiredMixin, FormView):
         }
 
     def form_valid(self, form):
-        user = _signed_in_user(self.request)
+        user = signed_in_user(self.request)
         # The form copied the new address onto the user; it is not the address yet.
         new_email = form.cleaned_data["email"]
         users.user_profile_update(
@@ -276,63 +275,6 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         response = super().form_valid(form)
         user_sessions.sessions_end_after_password_reset(user=form.user)
         return response
-
-
-class SessionsView(LoginRequiredMixin, TemplateView):
-    """The signed-in user's live sessions and recent sign-in activity."""
-
-    template_name = "accounts/sessions.html"
-
-    def get_context_data(self, **kwargs):
-        user = _signed_in_user(self.request)
-        return super().get_context_data(
-            sessions=selectors.sessions_for_user(
-                user=user, current_session=self.request.session
-            ),
-            revocable=selectors.sessions_revocable(),
-            revocation_limits=selectors.sessions_revocation_limits(),
-            events=selectors.auth_events_for_user(user=user),
-            **kwargs,
-        )
-
-
-@method_decorator(reauthentication_required, name="dispatch")
-class SessionRevokeView(LoginRequiredMixin, View):
-    """POST ``session_id``: end one of the user's other sessions."""
-
-    http_method_names = ["post"]
-
-    def post(self, request):
-        session_id = request.POST.get("session_id", "")[:64]
-        if user_sessions.session_revoke(user=request.user, session_id=session_id):
-            messages.success(request, _("That session was signed out."))
-        else:
-            messages.error(
-                request, _("That session had already ended; nothing was changed.")
-            )
-        return redirect("sessions")
-
-
-@method_decorator(reauthentication_required, name="dispatch")
-class SessionsRevokeOthersView(LoginRequiredMixin, View):
-    """POST: end every session of the user except this one."""
-
-    http_method_names = ["post"]
-
-    def post(self, request):
-        ended = user_sessions.sessions_revoke_all(
-            user=request.user, keep_session_key=session_index_key(request.session)
-        )
-        messages.success(
-            request,
-            ngettext(
-                "%(count)d other session was signed out.",
-                "%(count)d other sessions were signed out.",
-                ended,
-            )
-            % {"count": ended},
-        )
-        return redirect("sessions")
 
 
 class RedirectThenRun(HttpResponseRedirect):
