@@ -9,9 +9,7 @@ from django.http import HttpRequest
 from accounts.emails import security_email_once
 from accounts.models import AuthEvent, User
 from accounts.security.client_ip import client_ip
-from accounts.selectors import (
-    user_by_sign_in_name,
-)
+from accounts.selectors import user_by_sign_in_name
 from accounts.sessions import metadata
 
 

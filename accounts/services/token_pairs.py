@@ -7,10 +7,7 @@ from django.http import HttpRequest
 from accounts.models import User
 from accounts.security import lockout
 from accounts.security.client_ip import client_ip
-from accounts.selectors import (
-    token_sign_in_rules,
-    tokens_are_sessions,
-)
+from accounts.selectors import token_sign_in_rules, tokens_are_sessions
 from accounts.sessions import metadata
 from accounts.sessions.strategies.jwt.sign_ins import sign_in_start_data
 from accounts.tokens import authenticated, issue, records, revocation

@@ -15,10 +15,7 @@ from django.utils.crypto import constant_time_compare
 from accounts.emails import security_email_send
 from accounts.models import AuthEvent, User
 from accounts.security.client_ip import client_ip
-from accounts.selectors import (
-    session_user_snapshot_keep,
-    user_device_is_new,
-)
+from accounts.selectors import session_user_snapshot_keep, user_device_is_new
 from accounts.sessions import metadata, timeouts, user_snapshots
 from accounts.sessions.base import IndexedSession
 from accounts.sessions.index import (
@@ -28,9 +25,7 @@ from accounts.sessions.index import (
     index_sessions,
     session_index_key,
 )
-from accounts.sessions.index import (
-    session_id as opaque_session_id,
-)
+from accounts.sessions.index import session_id as opaque_session_id
 from accounts.signals import session_ended, session_started
 
 
