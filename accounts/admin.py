@@ -14,11 +14,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from accounts import selectors, services
+from accounts import selectors
 from accounts.mfa import selectors as mfa_selectors
 from accounts.mfa import services as mfa_services
 from accounts.models import Authenticator, AuthEvent, LiveSession, User
 from accounts.reauthentication import reauthenticated_recently
+from accounts.services import user_sessions, users
 
 VIEW_SESSIONS = "accounts.view_livesession"
 REVOKE_SESSIONS = "accounts.delete_livesession"
@@ -244,7 +245,7 @@ class UserAdmin(DjangoUserAdmin):
         if not request.user.has_perm(REVOKE_SESSIONS):
             raise PermissionDenied
         user = get_object_or_404(User, pk=user_id)
-        ended = services.session_revoke(
+        ended = user_sessions.session_revoke(
             user=user,
             session_id=request.POST.get("session_id", "")[:64],
             kind=AuthEvent.Kind.ADMIN_REVOKE,
@@ -265,7 +266,7 @@ class UserAdmin(DjangoUserAdmin):
         ended = 0
         for user in queryset:
             # Browser sessions leave the store now; API tokens are refused from now on.
-            ended += services.user_sign_out_everywhere(
+            ended += users.user_sign_out_everywhere(
                 user=user, kind=AuthEvent.Kind.ADMIN_REVOKE
             )
         self.message_user(
@@ -375,7 +376,7 @@ class LiveSessionAdmin(admin.ModelAdmin):
                 if user_id.isdigit()
                 else None
             )
-            if user is not None and services.session_revoke(
+            if user is not None and user_sessions.session_revoke(
                 user=user, session_id=session_id, kind=AuthEvent.Kind.ADMIN_REVOKE
             ):
                 ended += 1

@@ -8,13 +8,14 @@ from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from accounts import services, verification
+from accounts import verification
 from accounts.models import time_zone_names
 from accounts.security import lockout
 from accounts.security.current_password import (
     CurrentPasswordLocked,
     CurrentPasswordWrong,
 )
+from accounts.services import users
 
 if TYPE_CHECKING:  # a dev-only package: the type of a translated string
     from django_stubs_ext import StrOrPromise
@@ -35,7 +36,7 @@ def current_password_error(
     """The form error for a current password that does not pass the per-user check
     (``wrong`` for a wrong one); None when it is right."""
     try:
-        services.current_password_check(user=user, password=password)
+        users.current_password_check(user=user, password=password)
     except CurrentPasswordWrong:
         return forms.ValidationError(wrong, code="password_incorrect")
     except CurrentPasswordLocked as exc:

@@ -17,8 +17,8 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
-from accounts import services
 from accounts.models import User
+from accounts.services import users
 from accounts.sessions import timeouts
 from accounts.tokens import authenticated, families
 
@@ -69,5 +69,5 @@ def reauthentication_password_check(
     """Re-authenticate this sign-in with ``password``: wrong ones count in the
     current-password limit (CurrentPasswordWrong, CurrentPasswordLocked), never in
     the sign-in lockout; a right one marks the sign-in."""
-    services.current_password_check(user=user, password=password)
+    users.current_password_check(user=user, password=password)
     reauthentication_mark(request=request)

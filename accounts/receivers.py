@@ -14,9 +14,10 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpRequest
 
-from accounts import emails, services
+from accounts import emails
 from accounts.models import AuthEvent, User
 from accounts.security import lockout
+from accounts.services import auth_events, token_pairs, user_sessions
 from accounts.signals import session_ended, session_started, users_updated
 
 
@@ -41,7 +42,7 @@ def session_start_on_login(
     sender: Any, request: HttpRequest | None, user: User, **kwargs: Any
 ) -> None:
     if request is not None and hasattr(request, "session"):
-        services.session_signed_in(request=request, user=user)
+        user_sessions.session_signed_in(request=request, user=user)
 
 
 @receiver(user_logged_out, dispatch_uid="accounts.session_end")
@@ -50,7 +51,7 @@ def session_end_on_logout(
 ) -> None:
     if user is not None and request is not None and hasattr(request, "session"):
         kind = getattr(request, END_KIND_ATTRIBUTE, AuthEvent.Kind.LOGOUT)
-        services.session_signed_out(request=request, user=user, kind=kind)
+        user_sessions.session_signed_out(request=request, user=user, kind=kind)
 
 
 @receiver(user_login_failed, dispatch_uid="accounts.sign_in_failed")
@@ -65,7 +66,7 @@ def sign_in_failed(
     # recorded by the receiver of axes' own signal below.
     if request is not None and lockout.is_locked_out(request):
         return
-    services.sign_in_failure_record(
+    auth_events.sign_in_failure_record(
         request=request, username=str(credentials.get("username", "")), locked_out=False
     )
 
@@ -77,7 +78,7 @@ def sign_in_locked_out(
     # django-axes' ``username`` is its counter name (accounts.security.lockout); the
     # name as typed is in the credentials it keeps on the request.
     credentials = getattr(request, "axes_credentials", None) or {}
-    services.sign_in_failure_record(
+    auth_events.sign_in_failure_record(
         request=request, username=str(credentials.get("username", "")), locked_out=True
     )
 
@@ -94,7 +95,7 @@ def auth_event_write(
     method: str = "",
     **kwargs: Any,
 ) -> None:
-    services.auth_event_record(
+    auth_events.auth_event_record(
         user=user, kind=kind, session_id=session_id, ip=ip, device=device, method=method
     )
 
@@ -112,14 +113,14 @@ def token_record_forget_on_save(
 ) -> None:
     if created or (update_fields is not None and set(update_fields) <= {"last_login"}):
         return
-    services.token_record_forget(user_id=instance.pk)
-    services.session_user_snapshots_forget(user_id=instance.pk)
+    token_pairs.token_record_forget(user_id=instance.pk)
+    user_sessions.session_user_snapshots_forget(user_id=instance.pk)
 
 
 @receiver(post_delete, sender=User, dispatch_uid="accounts.token_record_deleted")
 def token_record_forget_on_delete(sender: Any, instance: User, **kwargs: Any) -> None:
-    services.token_record_forget(user_id=instance.pk)
-    services.session_user_snapshots_forget(user_id=instance.pk)
+    token_pairs.token_record_forget(user_id=instance.pk)
+    user_sessions.session_user_snapshots_forget(user_id=instance.pk)
 
 
 # Groups and permissions: from either side (user.groups.add(g), g.user_set.add(u)).
@@ -147,7 +148,7 @@ def session_user_snapshots_forget_on_m2m(
     else:
         user_ids = list(pk_set or ())
     for user_id in user_ids:
-        services.session_user_snapshots_forget(user_id=user_id)
+        user_sessions.session_user_snapshots_forget(user_id=user_id)
 
 
 @receiver(users_updated, dispatch_uid="accounts.cached_users_forget_on_update")
@@ -155,5 +156,5 @@ def cached_users_forget_on_update(
     sender: Any, user_ids: list[int], **kwargs: Any
 ) -> None:
     for user_id in user_ids:
-        services.token_record_forget(user_id=user_id)
-        services.session_user_snapshots_forget(user_id=user_id)
+        token_pairs.token_record_forget(user_id=user_id)
+        user_sessions.session_user_snapshots_forget(user_id=user_id)

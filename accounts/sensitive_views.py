@@ -11,9 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import FormView
 
-from accounts import forms, selectors, services
+from accounts import forms, selectors
 from accounts.decorators import reauthentication_required
 from accounts.reauthentication import reauthentication_mark
+from accounts.services import users
 from accounts.views import safe_next
 
 
@@ -52,7 +53,7 @@ class AccountDeleteView(LoginRequiredMixin, FormView):
 
     def form_valid(self, form: forms.AccountDeleteForm) -> HttpResponse:
         user = selectors.user_for_update(user=self.request.user)
-        services.user_delete(user=user)
+        users.user_delete(user=user)
         # This browser's session ended with the others (no sign-out signal: there is
         # no user left to record it for); start it afresh, which clears the cookie.
         self.request.session.flush()

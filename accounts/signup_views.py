@@ -13,9 +13,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import FormView
 
-from accounts import forms, services, verification
+from accounts import forms, verification
 from accounts.security.client_ip import client_bucket
 from accounts.security.rate_limits import rate_limit_spend
+from accounts.services import users
 from accounts.verification_views import address_cookie_set
 from accounts.views import safe_next
 
@@ -76,7 +77,7 @@ class SignupView(FormView):
             )
             return self.verification_sent(email)
         try:
-            user = services.user_register(
+            user = users.user_register(
                 username=form.cleaned_data["username"],
                 email=email,
                 password=form.cleaned_data["password1"],
@@ -87,7 +88,7 @@ class SignupView(FormView):
             # Another signup took the name or the address since the form's checks.
             form.add_error(None, exc)
             return self.form_invalid(form)
-        services.user_time_zone_learn(
+        users.user_time_zone_learn(
             user=user, time_zone=form.cleaned_data.get("time_zone") or ""
         )
         if verification.verification_mandatory():

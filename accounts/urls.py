@@ -1,7 +1,13 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from accounts import sensitive_views, signup_views, verification_views, views
+from accounts import (
+    sensitive_views,
+    session_views,
+    signup_views,
+    verification_views,
+    views,
+)
 from accounts.mfa import views as mfa_views
 
 urlpatterns = [
@@ -24,11 +30,15 @@ urlpatterns = [
         name="reauthenticate",
     ),
     path("delete/", sensitive_views.AccountDeleteView.as_view(), name="account_delete"),
-    path("sessions/", views.SessionsView.as_view(), name="sessions"),
-    path("sessions/revoke/", views.SessionRevokeView.as_view(), name="session_revoke"),
+    path("sessions/", session_views.SessionsView.as_view(), name="sessions"),
+    path(
+        "sessions/revoke/",
+        session_views.SessionRevokeView.as_view(),
+        name="session_revoke",
+    ),
     path(
         "sessions/revoke-others/",
-        views.SessionsRevokeOthersView.as_view(),
+        session_views.SessionsRevokeOthersView.as_view(),
         name="sessions_revoke_others",
     ),
     path(

@@ -16,20 +16,20 @@ from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language, ngettext, override
 from django.utils.translation import gettext_lazy as _
-from django.views import View
 from django.views import i18n as i18n_views
 from django.views.decorators.http import require_POST
-from django.views.generic import FormView, TemplateView
+from django.views.generic import FormView
 
-from accounts import forms, preferences, selectors, services, verification
+from accounts import forms, preferences, selectors, verification
 from accounts.decorators import reauthentication_required
 from accounts.mfa import selectors as mfa_selectors
-from accounts.mfa import services as mfa_services
+from accounts.mfa import sign_in
 from accounts.middleware import session_end_reason
 from accounts.models import AuthEvent, Theme, User
 from accounts.reauthentication import reauthenticated_recently, reauthentication_mark
 from accounts.security.client_ip import client_bucket
 from accounts.security.rate_limits import rate_limit_spend
+from accounts.services import user_sessions, users
 from accounts.sessions import timeouts
 from accounts.sessions.index import session_index_key
 from accounts.verification_views import address_cookie_set
@@ -128,10 +128,10 @@ class LoginView(auth_views.LoginView):
         user = form.get_user()
         if mfa_selectors.mfa_enabled(user=user):
             # The password was right; the sign-in waits for the second factor.
-            services.user_time_zone_learn(
+            users.user_time_zone_learn(
                 user=user, time_zone=form.cleaned_data.get("time_zone") or ""
             )
-            mfa_services.mfa_sign_in_begin(
+            sign_in.mfa_sign_in_begin(
                 request=self.request,
                 user=user,
                 remember=bool(form.cleaned_data.get("remember_me")),
@@ -142,7 +142,7 @@ class LoginView(auth_views.LoginView):
         if not form.cleaned_data.get("remember_me"):
             # A cookie that ends when the browser closes.
             self.request.session.set_expiry(0)
-        services.user_time_zone_learn(
+        users.user_time_zone_learn(
             user=form.get_user(), time_zone=form.cleaned_data.get("time_zone") or ""
         )
         return response
@@ -181,7 +181,7 @@ def language_set(request: HttpRequest) -> HttpResponse:
     response = i18n_views.set_language(request)
     language = request.POST.get("language", "")
     if request.user.is_authenticated and language in dict(settings.LANGUAGES):
-        services.user_preferences_update(user=request.user, language=language)
+        users.user_preferences_update(user=request.user, language=language)
     return response
 
 
@@ -195,11 +195,11 @@ def theme_set(request: HttpRequest) -> HttpResponse:
     response = redirect(safe_next(request) or "home")
     preferences.theme_cookie_set(response, theme)
     if request.user.is_authenticated:
-        services.user_preferences_update(user=request.user, theme=theme)
+        users.user_preferences_update(user=request.user, theme=theme)
     return response
 
 
-def _signed_in_user(request: HttpRequest) -> User:
+def signed_in_user(request: HttpRequest) -> User:
     """The user of a view behind LoginRequiredMixin (never anonymous there)."""
     user = request.user
     if not isinstance(user, User):
@@ -220,10 +220,10 @@ class ProfileView(LoginRequiredMixin, FormView):
         }
 
     def form_valid(self, form):
-        user = _signed_in_user(self.request)
+        user = signed_in_user(self.request)
         # The form copied the new address onto the user; it is not the address yet.
         new_email = form.cleaned_data["email"]
-        services.user_profile_update(
+        users.user_profile_update(
             user=user,
             first_name=form.cleaned_data["first_name"],
             last_name=form.cleaned_data["last_name"],
@@ -261,7 +261,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form):
         old_key = session_index_key(self.request.session)
         response = super().form_valid(form)  # saves, renews this session's key
-        services.session_password_changed(
+        user_sessions.session_password_changed(
             request=self.request, user=form.user, old_key=old_key
         )
         return response
@@ -273,65 +273,8 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        services.sessions_end_after_password_reset(user=form.user)
+        user_sessions.sessions_end_after_password_reset(user=form.user)
         return response
-
-
-class SessionsView(LoginRequiredMixin, TemplateView):
-    """The signed-in user's live sessions and recent sign-in activity."""
-
-    template_name = "accounts/sessions.html"
-
-    def get_context_data(self, **kwargs):
-        user = _signed_in_user(self.request)
-        return super().get_context_data(
-            sessions=selectors.sessions_for_user(
-                user=user, current_session=self.request.session
-            ),
-            revocable=selectors.sessions_revocable(),
-            revocation_limits=selectors.sessions_revocation_limits(),
-            events=selectors.auth_events_for_user(user=user),
-            **kwargs,
-        )
-
-
-@method_decorator(reauthentication_required, name="dispatch")
-class SessionRevokeView(LoginRequiredMixin, View):
-    """POST ``session_id``: end one of the user's other sessions."""
-
-    http_method_names = ["post"]
-
-    def post(self, request):
-        session_id = request.POST.get("session_id", "")[:64]
-        if services.session_revoke(user=request.user, session_id=session_id):
-            messages.success(request, _("That session was signed out."))
-        else:
-            messages.error(
-                request, _("That session had already ended; nothing was changed.")
-            )
-        return redirect("sessions")
-
-
-@method_decorator(reauthentication_required, name="dispatch")
-class SessionsRevokeOthersView(LoginRequiredMixin, View):
-    """POST: end every session of the user except this one."""
-
-    http_method_names = ["post"]
-
-    def post(self, request):
-        ended = services.sessions_revoke_all(
-            user=request.user, keep_session_key=session_index_key(request.session)
-        )
-        messages.success(
-            request,
-            ngettext(
-                "%(count)d other session was signed out.",
-                "%(count)d other sessions were signed out.",
-                ended,
-            )
-            % {"count": ended},
-        )
-        return redirect("sessions")
 
 
 class RedirectThenRun(HttpResponseRedirect):

@@ -15,7 +15,7 @@ from rest_framework import exceptions, serializers
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework_simplejwt import serializers as jwt_serializers
 
-from accounts import selectors, services, verification
+from accounts import selectors, verification
 from accounts.api.authentication import rejected
 from accounts.models import UsernameValidator
 from accounts.security import lockout
@@ -23,6 +23,7 @@ from accounts.security.current_password import (
     CurrentPasswordLocked,
     CurrentPasswordWrong,
 )
+from accounts.services import users
 from accounts.tokens import claims, families, revocation
 from accounts.tokens.cookies import cookie_mode, refresh_cookie_name
 from accounts.tokens.errors import TokenInvalid, TokenRejected
@@ -187,7 +188,7 @@ class PasswordChangeSerializer(StrictStringsMixin, serializers.Serializer):
         if self.instance is None:
             raise wrong
         try:
-            services.current_password_check(user=self.instance, password=value)
+            users.current_password_check(user=self.instance, password=value)
         except CurrentPasswordWrong as exc:
             raise wrong from exc
         except CurrentPasswordLocked as exc:

@@ -6,8 +6,9 @@ from rest_framework import permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import selectors, services
+from accounts import selectors
 from accounts.api.permissions import RecentlyAuthenticated
+from accounts.services import user_sessions
 
 
 class SessionSerializer(serializers.Serializer):
@@ -56,7 +57,7 @@ class MySessionView(APIView):
         },
     )
     def delete(self, request, session_id: str):
-        if not services.session_revoke(user=request.user, session_id=session_id):
+        if not user_sessions.session_revoke(user=request.user, session_id=session_id):
             return Response(
                 {
                     "detail": _("No live session of yours has this id."),

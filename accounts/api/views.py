@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt import views as jwt_views
 
-from accounts import selectors, services, verification
+from accounts import selectors, verification
 from accounts.api import cookies
 from accounts.api import serializers as api_serializers
 from accounts.api.authentication import JWTAuthentication, rejected
@@ -35,6 +35,7 @@ from accounts.security.current_password import (
     CurrentPasswordLocked,
     CurrentPasswordWrong,
 )
+from accounts.services import token_pairs, users
 from accounts.tokens import keys
 from accounts.tokens.cookies import cookie_mode
 from accounts.tokens.errors import TokenRejected
@@ -83,7 +84,7 @@ class TokenObtainPairView(TokenView):
 
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         user = self.validated(request)["user"]
-        pair = services.token_pair_obtain(request=request, user=user)
+        pair = token_pairs.token_pair_obtain(request=request, user=user)
         return self.finalize_tokens(request, pair.as_dict(), status.HTTP_200_OK)
 
 
@@ -102,7 +103,7 @@ class TokenRefreshView(TokenView):
             JWTAuthentication().enforce_csrf(request)
         refresh = self.validated(request)["refresh"]
         try:
-            pair = services.token_pair_refresh(refresh=refresh)
+            pair = token_pairs.token_pair_refresh(refresh=refresh)
         except TokenRejected as exc:  # RefreshTokenAlreadyUsed among them: 401
             raise rejected(exc) from exc
         return self.finalize_tokens(request, pair.as_dict(), status.HTTP_200_OK)
@@ -144,7 +145,7 @@ class RegisterView(generics.CreateAPIView):
 
     def perform_create(self, serializer: serializers.BaseSerializer) -> None:
         try:
-            serializer.instance = services.user_register(**serializer.validated_data)
+            serializer.instance = users.user_register(**serializer.validated_data)
         except DjangoValidationError as exc:
             # A concurrent sign-up took the name between validation and insert.
             raise serializers.ValidationError(exc.message_dict) from exc
@@ -167,7 +168,7 @@ class LogoutView(APIView):
         )
         serializer.is_valid(raise_exception=True)
         if serializer.validated_data["jti"]:
-            services.refresh_token_revoke(
+            token_pairs.refresh_token_revoke(
                 jti=serializer.validated_data["jti"],
                 family=serializer.validated_data["family"],
             )
@@ -187,7 +188,7 @@ class LogoutAllView(APIView):
     def post(self, request: Request) -> Response:
         request.data  # noqa: B018  (a body, if sent, must parse: malformed JSON is 400)
         # Browser sessions leave the store now, not only at their next request.
-        services.user_sign_out_everywhere(
+        users.user_sign_out_everywhere(
             user=selectors.user_for_update(user=request.user)
         )
         response = Response(status=status.HTTP_204_NO_CONTENT)
@@ -229,7 +230,7 @@ class MeView(generics.RetrieveUpdateDestroyAPIView):
         # A new address is not saved here: a verification goes to it, and it becomes
         # the user's address when confirmed (below).
         data = serializer.validated_data
-        serializer.instance = services.user_profile_update(
+        serializer.instance = users.user_profile_update(
             user=user,
             email=user.email,
             first_name=data.get("first_name", user.first_name),
@@ -248,7 +249,7 @@ class MeView(generics.RetrieveUpdateDestroyAPIView):
 
     @extend_schema(request=None, responses={204: None})
     def delete(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        services.user_delete(user=self.get_object())
+        users.user_delete(user=self.get_object())
         response = Response(status=status.HTTP_204_NO_CONTENT)
         if cookie_mode():
             cookies.tokens_clear(response=response)
@@ -304,10 +305,10 @@ class PasswordChangeView(TokenPairResponseMixin, APIView):
         user = selectors.user_for_update(user=request.user)
         serializer = api_serializers.PasswordChangeSerializer(user, data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.user_password_change(
+        users.user_password_change(
             user=user, new_password=serializer.validated_data["new_password"]
         )
-        pair = services.token_pair_issue(user=user, password_checked=True)
+        pair = token_pairs.token_pair_issue(user=user, password_checked=True)
         return self.finalize_tokens(request, pair.as_dict(), status.HTTP_200_OK)
 
 

@@ -13,13 +13,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import selectors as core_selectors
-from accounts import services as core_services
 from accounts.api.permissions import RecentlyAuthenticated
 from accounts.api.serializers import StrictStringsMixin
 from accounts.api.views import TokenObtainPairView, TokenView
-from accounts.mfa import passkey_api, passkeys, selectors, services
+from accounts.mfa import passkey_api, passkeys, selectors, services, sign_in
 from accounts.models import User
 from accounts.security import lockout
+from accounts.services import token_pairs
 
 
 class CodeWrong(APIException):
@@ -102,11 +102,11 @@ class TokenObtainView(TokenObtainPairView):
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         user = self.validated(request)["user"]
         if not selectors.mfa_enabled(user=user):
-            pair = core_services.token_pair_obtain(request=request, user=user)
+            pair = token_pairs.token_pair_obtain(request=request, user=user)
             return self.finalize_tokens(request, pair.as_dict(), status.HTTP_200_OK)
         body = {
             "mfa_required": True,
-            "mfa_token": services.mfa_token_issue(user=user),
+            "mfa_token": sign_in.mfa_token_issue(user=user),
             "methods": selectors.mfa_methods(user=user),
         }
         return Response(body, status=status.HTTP_200_OK)
@@ -124,8 +124,8 @@ class TokenMfaView(TokenView):
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = self.validated(request)
         try:
-            user = services.mfa_token_user(token=data["mfa_token"])
-        except services.SecondStepEnded:
+            user = sign_in.mfa_token_user(token=data["mfa_token"])
+        except sign_in.SecondStepEnded:
             raise MfaTokenInvalid() from None
         credentials = {"username": user.get_username()}
         if lockout.is_locked(request=request._request, credentials=credentials):
@@ -139,12 +139,12 @@ class TokenMfaView(TokenView):
                     credential=data["credential"],
                 )
             else:
-                pair = services.mfa_token_code(
+                pair = sign_in.mfa_token_code(
                     request=request._request, token=data["mfa_token"], code=data["code"]
                 )
         except services.CodeInvalid:
             raise CodeWrong() from None
-        except services.SecondStepEnded:
+        except sign_in.SecondStepEnded:
             raise MfaTokenInvalid() from None
         except passkeys.PasskeyError as error:
             raise passkey_api.PasskeyNotAccepted(error) from None

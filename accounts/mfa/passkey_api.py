@@ -25,7 +25,7 @@ from rest_framework.views import APIView
 from accounts.api.permissions import RecentlyAuthenticated
 from accounts.api.serializers import StrictStringsMixin
 from accounts.api.throttles import AddressRateThrottle
-from accounts.mfa import passkeys
+from accounts.mfa import passkeys, sign_in
 from accounts.mfa import services as mfa_services
 from accounts.models import Authenticator, User
 from accounts.tokens.issue import TokenPair
@@ -243,13 +243,13 @@ def token_pair_by_passkey(
 ) -> TokenPair:
     """Redeem ``token`` with a passkey assertion of its user for a token pair.
 
-    Raises mfa_services.SecondStepEnded or passkeys.PasskeyError.
+    Raises sign_in.SecondStepEnded or passkeys.PasskeyError.
     """
-    user = mfa_services.mfa_token_user(token=token)
+    user = sign_in.mfa_token_user(token=token)
     passkey = passkeys.authentication_complete(
         binding=_token_binding(token), credential=credential, user=user
     )
-    return mfa_services.mfa_token_complete(
+    return sign_in.mfa_token_complete(
         request=request,
         token=token,
         user=user,
@@ -289,8 +289,8 @@ class TokenMfaPasskeyView(APIView):
         serializer.is_valid(raise_exception=True)
         token = serializer.validated_data["mfa_token"]
         try:
-            user = mfa_services.mfa_token_user(token=token)
-        except mfa_services.SecondStepEnded:
+            user = sign_in.mfa_token_user(token=token)
+        except sign_in.SecondStepEnded:
             raise MfaTokenInvalid() from None
         options: dict[str, Any] = passkeys.authentication_begin(
             binding=_token_binding(token), user=user

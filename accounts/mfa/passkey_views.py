@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
 from accounts.decorators import reauthentication_required
-from accounts.mfa import passkeys
+from accounts.mfa import passkeys, sign_in
 from accounts.mfa import services as mfa_services
 from accounts.models import User
 from accounts.reauthentication import reauthenticated_recently, reauthentication_mark
@@ -207,7 +207,7 @@ def sign_in_complete(request: HttpRequest) -> JsonResponse:
         return _ceremony_error(error)
     # Before login(): the sign-in event and the session record how it was made.
     request.session[metadata.AMR_KEY] = passkeys.passkey_amr(passkey)
-    mfa_services.mfa_sign_in_cancel(request=request)
+    sign_in.mfa_sign_in_cancel(request=request)
     login(request, passkey.user, backend=BACKEND)
     reauthentication_mark(request=request)
     return JsonResponse({"redirect": _safe_target(request, body.get("next"))})
@@ -233,7 +233,7 @@ def _second_step_ended() -> JsonResponse:
 @require_POST
 def second_step_begin(request: HttpRequest) -> JsonResponse:
     """The request options for the second step: the pending user's passkeys."""
-    pending = mfa_services.mfa_sign_in_pending(request=request)
+    pending = sign_in.mfa_sign_in_pending(request=request)
     if pending is None:
         return _second_step_ended()
     options = passkeys.authentication_begin(
@@ -248,17 +248,17 @@ def second_step_complete(request: HttpRequest) -> HttpResponse:
     throttled = _throttled(request)
     if throttled:
         return throttled
-    pending = mfa_services.mfa_sign_in_pending(request=request)
+    pending = sign_in.mfa_sign_in_pending(request=request)
     if pending is None:
         return _second_step_ended()
     credentials = {"username": pending.user.get_username()}
     if lockout.is_locked(request=request, credentials=credentials):
-        mfa_services.mfa_sign_in_cancel(request=request)
+        sign_in.mfa_sign_in_cancel(request=request)
         return lockout.lockout_response(request, None, credentials)
     body = _json_body(request)
     if body is None:
         return _error(400, "parse_error", _("The request is not valid JSON."))
-    target = mfa_services.mfa_sign_in_next(request=request)
+    target = sign_in.mfa_sign_in_next(request=request)
     try:
         passkey = passkeys.authentication_complete(
             binding=passkeys.session_binding(request.session),
@@ -267,7 +267,7 @@ def second_step_complete(request: HttpRequest) -> HttpResponse:
         )
     except passkeys.PasskeyError as error:
         return _ceremony_error(error)
-    mfa_services.mfa_sign_in_complete(
+    sign_in.mfa_sign_in_complete(
         request=request, user=pending.user, amr=passkeys.second_factor_amr(passkey)
     )
     return JsonResponse({"redirect": _safe_target(request, target)})

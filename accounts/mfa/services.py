@@ -1,28 +1,15 @@
-"""Writes of second factors: enrol and remove them, check codes, and the second step
-of a sign-in (a browser's, kept in its session; an API client's, behind an mfa_token).
-
-The second step is a list of methods (``selectors.mfa_methods``). A code from the app
-or a recovery code is checked here; a method that proves itself another way (a
-passkey) completes the step by calling ``mfa_sign_in_complete`` (browser) or
-``mfa_token_complete`` (API) with the RFC 8176 ``amr`` values it proved.
-"""
+"""Writes of second factors: enrol and remove them, and check a code of the app or a
+recovery code. The second step of a sign-in, which uses the check, is ``sign_in``."""
 
 from __future__ import annotations
 
-import secrets
-import time
-from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth import login, logout
-from django.contrib.auth.signals import user_login_failed
 from django.core.cache import cache
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.text import format_lazy
 
-from accounts import services as core_services
 from accounts.emails import security_email_send
 from accounts.mfa import passkeys, recovery_codes, totp
 from accounts.mfa.selectors import (
@@ -30,22 +17,12 @@ from accounts.mfa.selectors import (
     METHOD_TOTP,
     PENDING_TOTP_KEY,
     mfa_enabled,
-    mfa_methods,
 )
 from accounts.models import Authenticator, AuthEvent, User
-from accounts.reauthentication import reauthentication_mark
-from accounts.sessions import metadata
-from accounts.tokens.issue import TokenPair
+from accounts.services import auth_events
 
-#: How long the state between password and second factor lives (seconds).
-PENDING_SECONDS = 300
-#: Wrong codes that end a second step.
-MAX_ATTEMPTS = 5
 #: How long an enrolment begun waits for its confirming code.
 ENROLMENT_SECONDS = 600
-PENDING_SESSION_KEY = "_mfa_pending"
-MFA_TOKEN_KEY = "mfa:token:{token}"  # noqa: S105 - a Redis key pattern
-MFA_TOKEN_FAILURES_KEY = "mfa:token-failures:{token}"  # noqa: S105 - a Redis key
 AMR_BY_METHOD = {
     METHOD_TOTP: ["pwd", "otp", "mfa"],
     METHOD_RECOVERY_CODE: ["pwd", "otp", "mfa"],
@@ -60,25 +37,9 @@ class EnrolmentMissing(Exception):
     """No enrolment was begun (or it ran out) for the code being confirmed."""
 
 
-class SecondStepEnded(Exception):
-    """No second step is under way: none begun, too old, or ended by wrong codes."""
-
-
-@dataclass(frozen=True)
-class PendingSignIn:
-    """A browser between its right password and its second factor."""
-
-    user: User
-    remember: bool
-    methods: list[str]
-
-
 def _notify(*, user: User, kind: str, method: Authenticator.Kind | None = None) -> None:
     context = {"method": method.label} if method is not None else None
     security_email_send(user=user, kind=kind, context=context)
-
-
-# --- Factors -----------------------------------------------------------------------
 
 
 def mfa_totp_begin(*, user: User) -> totp.Enrolment:
@@ -202,7 +163,7 @@ def mfa_factors_reset(*, user: User) -> int:
     """Remove every second factor of ``user`` (an administrator's action), log it and
     tell the user. Return how many were removed."""
     removed, _ = Authenticator.objects.filter(user=user).delete()
-    core_services.auth_event_record(
+    auth_events.auth_event_record(
         user=user, kind=AuthEvent.Kind.FACTORS_RESET, session_id="", ip="", device=""
     )
     _notify(user=user, kind="factors_reset")
@@ -244,167 +205,3 @@ def mfa_code_check(*, user: User, code: str) -> str:
             codes.save(update_fields=["data", "last_used_at"])
             return METHOD_RECOVERY_CODE
     raise CodeInvalid
-
-
-def _failure_count(*, request: HttpRequest, user: User) -> None:
-    # Counted by django-axes as a failed sign-in of this account from this address
-    # (and written to the user's activity), like a wrong password.
-    user_login_failed.send(
-        sender=__name__, credentials={"username": user.get_username()}, request=request
-    )
-
-
-# --- The second step in a browser ---------------------------------------------------
-
-
-def mfa_sign_in_begin(
-    *, request: HttpRequest, user: User, remember: bool, next_url: str = ""
-) -> None:
-    """Hold ``user``, whose password was right, until the second factor: in this
-    browser's session only, for PENDING_SECONDS; then go to ``next_url``."""
-    backend = getattr(user, "backend", None)
-    request.session[PENDING_SESSION_KEY] = {
-        "uid": user.pk,
-        "at": int(time.time()),
-        "fails": 0,
-        "remember": remember,
-        "backend": backend,
-        "next": next_url,
-    }
-
-
-def _pending_data(request: HttpRequest) -> dict[str, Any] | None:
-    data = request.session.get(PENDING_SESSION_KEY)
-    if not isinstance(data, dict):
-        return None
-    if int(time.time()) - int(data.get("at", 0)) > PENDING_SECONDS:
-        request.session.pop(PENDING_SESSION_KEY, None)
-        return None
-    return data
-
-
-def mfa_sign_in_pending(*, request: HttpRequest) -> PendingSignIn | None:
-    """The sign-in waiting for its second factor in this browser, if any."""
-    data = _pending_data(request)
-    if data is None:
-        return None
-    user = User.objects.filter(pk=data["uid"], is_active=True).first()
-    if user is None:
-        request.session.pop(PENDING_SESSION_KEY, None)
-        return None
-    return PendingSignIn(
-        user=user, remember=bool(data["remember"]), methods=mfa_methods(user=user)
-    )
-
-
-def mfa_sign_in_next(*, request: HttpRequest) -> str:
-    """Where the sign-in under way goes once done ("" when unsaid)."""
-    data = _pending_data(request) or {}
-    return str(data.get("next") or "")
-
-
-def mfa_sign_in_cancel(*, request: HttpRequest) -> None:
-    request.session.pop(PENDING_SESSION_KEY, None)
-
-
-def mfa_sign_in_code(*, request: HttpRequest, code: str) -> User:
-    """Complete the browser's second step with ``code``; return the signed-in user.
-
-    A wrong code counts towards the sign-in lockout and raises CodeInvalid; the
-    MAX_ATTEMPTS-th ends the step (SecondStepEnded from then on).
-    """
-    pending = mfa_sign_in_pending(request=request)
-    if pending is None:
-        raise SecondStepEnded
-    try:
-        method = mfa_code_check(user=pending.user, code=code)
-    except CodeInvalid:
-        data = request.session[PENDING_SESSION_KEY]
-        fails = int(data["fails"]) + 1
-        if fails >= MAX_ATTEMPTS:
-            request.session.pop(PENDING_SESSION_KEY, None)
-        else:
-            request.session[PENDING_SESSION_KEY] = {**data, "fails": fails}
-        _failure_count(request=request, user=pending.user)
-        raise
-    mfa_sign_in_complete(request=request, user=pending.user, amr=AMR_BY_METHOD[method])
-    return pending.user
-
-
-def mfa_sign_in_complete(*, request: HttpRequest, user: User, amr: list[str]) -> None:
-    """Sign ``user`` in to this browser, the second step done with ``amr`` (RFC 8176
-    values). For a method that proves itself outside this module (a passkey)."""
-    data = _pending_data(request) or {}
-    signed_in = getattr(request, "user", None)
-    if signed_in is not None and signed_in.is_authenticated and signed_in.pk != user.pk:
-        # Another account's session in this browser ends first (login() would flush
-        # it, and the amr written below with it).
-        logout(request)
-    request.session.pop(PENDING_SESSION_KEY, None)
-    request.session[metadata.AMR_KEY] = list(amr)
-    # login() renews the session key: the key of the half-signed-in browser is not
-    # the key of the signed-in one.
-    login(request, user, backend=data.get("backend") or _default_backend())
-    if data and not data.get("remember", True):
-        request.session.set_expiry(0)
-    reauthentication_mark(request=request)
-
-
-def _default_backend() -> str:
-    from django.conf import settings
-
-    return str(settings.AUTHENTICATION_BACKENDS[-1])
-
-
-# --- The second step of the API -----------------------------------------------------
-
-
-def mfa_token_issue(*, user: User) -> str:
-    """A single-use token naming ``user`` for the second step of the API."""
-    token = secrets.token_urlsafe(32)
-    cache.set(MFA_TOKEN_KEY.format(token=token), user.pk, PENDING_SECONDS)
-    return token
-
-
-def mfa_token_user(*, token: str) -> User:
-    """The user an unused ``mfa_token`` names; raise SecondStepEnded."""
-    if not token or len(token) > 100:
-        raise SecondStepEnded
-    user_id = cache.get(MFA_TOKEN_KEY.format(token=token))
-    user = User.objects.filter(pk=user_id, is_active=True).first() if user_id else None
-    if user is None:
-        raise SecondStepEnded
-    return user
-
-
-def mfa_token_code(*, request: HttpRequest, token: str, code: str) -> TokenPair:
-    """Redeem ``token`` with ``code`` for a token pair carrying the method's ``amr``.
-
-    A wrong code counts towards the sign-in lockout and raises CodeInvalid; the
-    MAX_ATTEMPTS-th ends the token. Raise SecondStepEnded for a token not (or no
-    longer) valid.
-    """
-    user = mfa_token_user(token=token)
-    try:
-        method = mfa_code_check(user=user, code=code)
-    except CodeInvalid:
-        failures_key = MFA_TOKEN_FAILURES_KEY.format(token=token)
-        cache.add(failures_key, 0, PENDING_SECONDS)
-        if cache.incr(failures_key) >= MAX_ATTEMPTS:
-            cache.delete(MFA_TOKEN_KEY.format(token=token))
-        _failure_count(request=request, user=user)
-        raise
-    return mfa_token_complete(
-        request=request, token=token, user=user, amr=AMR_BY_METHOD[method]
-    )
-
-
-def mfa_token_complete(
-    *, request: HttpRequest, token: str, user: User, amr: list[str]
-) -> TokenPair:
-    """Use ``token`` up and issue the pair for ``user``, the second step done with
-    ``amr``. For a method that proves itself outside this module (a passkey)."""
-    # Deleting is the single use: of two requests with the same token one wins.
-    if not cache.delete(MFA_TOKEN_KEY.format(token=token)):
-        raise SecondStepEnded
-    return core_services.token_pair_obtain(request=request, user=user, amr=amr)

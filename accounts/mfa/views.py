@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
 
 from accounts.decorators import reauthentication_required
-from accounts.mfa import forms, selectors, services
+from accounts.mfa import forms, selectors, services, sign_in
 from accounts.models import User
 from accounts.security import lockout
 from accounts.sessions import metadata
@@ -150,12 +150,12 @@ class LoginMfaView(FormView):
 
     form_class = forms.CodeForm
     template_name = "mfa/login.html"
-    pending: services.PendingSignIn
+    pending: sign_in.PendingSignIn
 
     def dispatch(
         self, request: HttpRequest, *args: Any, **kwargs: Any
     ) -> HttpResponseBase:
-        pending = services.mfa_sign_in_pending(request=request)
+        pending = sign_in.mfa_sign_in_pending(request=request)
         if pending is None:
             messages.error(request, _("Sign in again: that sign-in ended."))
             return redirect("login")
@@ -169,18 +169,18 @@ class LoginMfaView(FormView):
         request = self.request
         credentials = {"username": self.pending.user.get_username()}
         if lockout.is_locked(request=request, credentials=credentials):
-            services.mfa_sign_in_cancel(request=request)
+            sign_in.mfa_sign_in_cancel(request=request)
             return lockout.lockout_response(request, None, credentials)
-        target = services.mfa_sign_in_next(request=request)
+        target = sign_in.mfa_sign_in_next(request=request)
         try:
-            services.mfa_sign_in_code(request=request, code=form.cleaned_data["code"])
+            sign_in.mfa_sign_in_code(request=request, code=form.cleaned_data["code"])
         except services.CodeInvalid:
-            if services.mfa_sign_in_pending(request=request) is None:
+            if sign_in.mfa_sign_in_pending(request=request) is None:
                 messages.error(request, _("Too many wrong codes. Sign in again."))
                 return redirect("login")
             form.add_error("code", _("That code is not right."))
             return self.form_invalid(form)
-        except services.SecondStepEnded:
+        except sign_in.SecondStepEnded:
             messages.error(request, _("Sign in again: that sign-in ended."))
             return redirect("login")
         return redirect(_next_target(request, target))
@@ -201,7 +201,7 @@ def admin_login(request: HttpRequest) -> HttpResponse:
         target = request.POST.get("next") or reverse("admin:index")
         logout(request)
         user.backend = backend  # type: ignore[attr-defined]  # as authenticate() sets it
-        services.mfa_sign_in_begin(
+        sign_in.mfa_sign_in_begin(
             request=request, user=user, remember=True, next_url=target
         )
         return redirect("mfa_login")

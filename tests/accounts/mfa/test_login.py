@@ -3,7 +3,7 @@
 import pytest
 from django.conf import settings
 
-from accounts.mfa.services import PENDING_SESSION_KEY
+from accounts.mfa.sign_in import PENDING_SESSION_KEY
 from accounts.models import AuthEvent
 from tests.helpers.accounts import session_key_of, sign_in
 from tests.helpers.mfa import totp_code, totp_enable

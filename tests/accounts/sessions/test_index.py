@@ -5,9 +5,9 @@ import time
 import pytest
 from django.test import Client
 
-from accounts import services
 from accounts.models import AuthEvent
 from accounts.selectors import sessions_for_user
+from accounts.services import user_sessions
 from accounts.sessions import timeouts
 from tests.factories import PASSWORD
 from tests.helpers.accounts import session_key_of, sign_in, signed_in_client
@@ -91,7 +91,7 @@ def test_revoke_deletes_from_store_and_index(user, store):
     key = session_key_of(client)
     [entry] = sessions_for_user(user=user)
 
-    assert services.session_revoke(user=user, session_id=entry.id) is True
+    assert user_sessions.session_revoke(user=user, session_id=entry.id) is True
 
     assert store.lacks(key)
     assert sessions_for_user(user=user) == []
@@ -118,7 +118,7 @@ def test_revoking_another_users_session_changes_nothing(user, other_user, store)
     bobs = browser("bob")
     [bob_entry] = sessions_for_user(user=other_user)
 
-    assert services.session_revoke(user=user, session_id=bob_entry.id) is False
+    assert user_sessions.session_revoke(user=user, session_id=bob_entry.id) is False
 
     assert store.holds(session_key_of(bobs))
     assert len(sessions_for_user(user=other_user)) == 1
@@ -160,7 +160,7 @@ def test_password_change_leaves_only_this_session_in_the_index(user, store):
 def test_sessions_revoke_all_ends_every_session(user, store):
     clients = [browser(), browser()]
 
-    assert services.sessions_revoke_all(user=user) == 2
+    assert user_sessions.sessions_revoke_all(user=user) == 2
 
     assert sessions_for_user(user=user) == []
     for client in clients:
