@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
@@ -15,11 +17,11 @@ class UsernameOrEmailBackend(ModelBackend):
         request: HttpRequest | None,
         username: str | None = None,
         password: str | None = None,
-        **kwargs: object,
+        **kwargs: Any,
     ):
         user_model = get_user_model()
         if username is None:
-            username = kwargs.get(user_model.USERNAME_FIELD)  # type: ignore[assignment]
+            username = kwargs.get(user_model.USERNAME_FIELD)
         if not username or password is None:
             return None
         if len(password) > settings.AUTHSITE_PASSWORD_MAX_LENGTH:

@@ -82,6 +82,7 @@ class NewPasswordErrorsMixin:
 
     def validate_password_for_user(self, user, *args, **kwargs) -> None:
         kwargs.pop("password_field_name", None)
+        # A mixin: its base is object to mypy; the Django form it precedes defines this.
         super().validate_password_for_user(  # type: ignore[misc]
             user, password_field_name=self.validator_errors_field
         )

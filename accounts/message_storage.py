@@ -11,6 +11,8 @@ class CookieStorage(cookie.CookieStorage):
     Path=/ and no Domain, so a sibling subdomain cannot plant or overwrite it.
     """
 
+    # Django's class attribute, read at call time here (the cookie flags are settings);
+    # the stubs cannot take a property for an attribute.
     @property
     def cookie_name(self) -> str:  # type: ignore[override]
         return "__Host-messages" if settings.SESSION_COOKIE_SECURE else "messages"

@@ -91,6 +91,7 @@ class PreferencesMiddleware:
         time_zone_activate(
             getattr(user, "time_zone", "") if user.is_authenticated else ""
         )
+        # HttpRequest declares no ``theme``: this middleware adds it for base.html.
         request.theme = theme  # type: ignore[attr-defined]
         response = self.get_response(request)
         self.device_remember(request, response)

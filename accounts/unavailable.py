@@ -44,5 +44,6 @@ def service_unavailable_response(
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     # The line above is the one log line; keep django.request from adding a second.
+    # A private flag of django.utils.log that HttpResponse's stubs do not declare.
     response._has_been_logged = True  # type: ignore[attr-defined]
     return response

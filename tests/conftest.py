@@ -17,6 +17,7 @@ from tests.helpers.jose import keys_generate, token_sign, token_state
 from tests.helpers.redis import StoppableRedis, delete_prefixed_keys
 from tests.helpers.servers import Servers
 from tests.helpers.strategies import SessionStoreProbe, strategy_apply, strategy_cleanup
+from tests.helpers.webauthn import site_authenticator
 
 
 @pytest.fixture(autouse=True)
@@ -173,6 +174,25 @@ def bearer():
         return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
 
     return bearer
+
+
+@pytest.fixture
+def api_client_signed_in(api_client, tokens, bearer):
+    """The API client, sending alice's access token with every request."""
+    api_client.credentials(**bearer(tokens["access"]))
+    return api_client
+
+
+@pytest.fixture
+def sign_in_too_old(settings):
+    """Every sign-in is now too old for a change without re-authenticating."""
+    settings.AUTHSITE_REAUTH_TIMEOUT = -1
+
+
+@pytest.fixture
+def authenticator():
+    """A software passkey authenticator for this site, holding no passkey yet."""
+    return site_authenticator()
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
-"""Validation and shaping of API input and output; writes go through accounts.services.
+"""Validation and shaping of API input and output: no serializer here saves anything.
 
-The token serializers validate only: the views issue, rotate and revoke tokens through
-the services.
+The views write through accounts.services (sign-up, profile, password) and issue,
+rotate and revoke tokens through them; ``save()`` is never called on these
+serializers. Checking a current password counts a wrong one, as the page form does.
 """
 
 from typing import Any
@@ -97,17 +98,6 @@ class UserSerializer(StrictStringsMixin, serializers.ModelSerializer):
     def validate_email(self, value: str) -> str:
         return _email_unused(value, user=self.instance)
 
-    def update(self, instance, validated_data):
-        # A new address is not saved here: a verification goes to it, and it becomes
-        # the user's address when confirmed (the view asks for it).
-        fields = {
-            name: validated_data.get(name, getattr(instance, name))
-            for name in ("first_name", "last_name")
-        }
-        return services.user_profile_update(
-            user=instance, email=instance.email, **fields
-        )
-
 
 class RegisterSerializer(StrictStringsMixin, serializers.Serializer):
     username = serializers.CharField(max_length=150, validators=[UsernameValidator()])
@@ -135,13 +125,6 @@ class RegisterSerializer(StrictStringsMixin, serializers.Serializer):
             # mails its owner instead).
             return User.objects.normalize_email(value)
         return _email_unused(value, user=None)
-
-    def create(self, validated_data: dict[str, Any]) -> Any:
-        try:
-            return services.user_register(**validated_data)
-        except DjangoValidationError as exc:
-            # A concurrent sign-up took the name between validation and insert.
-            raise serializers.ValidationError(exc.message_dict) from exc
 
     def to_representation(self, instance: Any) -> dict[str, Any]:
         return UserSerializer(instance).data
@@ -217,11 +200,6 @@ class PasswordChangeSerializer(StrictStringsMixin, serializers.Serializer):
         except DjangoValidationError as exc:
             raise serializers.ValidationError(list(exc.messages)) from exc
         return value
-
-    def update(self, instance, validated_data):
-        return services.user_password_change(
-            user=instance, new_password=validated_data["new_password"]
-        )
 
 
 class TokenObtainPairSerializer(

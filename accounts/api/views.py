@@ -3,6 +3,7 @@
 from collections.abc import Sequence
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.urls import Resolver404, resolve
@@ -138,8 +139,15 @@ class RegisterView(generics.CreateAPIView):
                 client=client_bucket(request),
             )
         else:
-            serializer.save()
+            self.perform_create(serializer)
         return verification_sent_response()
+
+    def perform_create(self, serializer: serializers.BaseSerializer) -> None:
+        try:
+            serializer.instance = services.user_register(**serializer.validated_data)
+        except DjangoValidationError as exc:
+            # A concurrent sign-up took the name between validation and insert.
+            raise serializers.ValidationError(exc.message_dict) from exc
 
 
 class LogoutView(APIView):
@@ -218,7 +226,15 @@ class MeView(generics.RetrieveUpdateDestroyAPIView):
             # Before anything is saved: a stolen token alone must not redirect the
             # account's mail (and so its password resets).
             raise ReauthenticationRequired
-        serializer.save()
+        # A new address is not saved here: a verification goes to it, and it becomes
+        # the user's address when confirmed (below).
+        data = serializer.validated_data
+        serializer.instance = services.user_profile_update(
+            user=user,
+            email=user.email,
+            first_name=data.get("first_name", user.first_name),
+            last_name=data.get("last_name", user.last_name),
+        )
         body = dict(serializer.data)
         if changing:
             try:
@@ -288,7 +304,9 @@ class PasswordChangeView(TokenPairResponseMixin, APIView):
         user = selectors.user_for_update(user=request.user)
         serializer = api_serializers.PasswordChangeSerializer(user, data=request.data)
         serializer.is_valid(raise_exception=True)
-        serializer.save()
+        services.user_password_change(
+            user=user, new_password=serializer.validated_data["new_password"]
+        )
         pair = services.token_pair_issue(user=user, password_checked=True)
         return self.finalize_tokens(request, pair.as_dict(), status.HTTP_200_OK)
 

@@ -149,6 +149,8 @@ class KeyedTokenMixin:
 
 
 class AccessToken(KeyedTokenMixin, tokens.AccessToken):
+    # SimpleJWT declares ``lifetime`` as a class attribute fixed at import; a property
+    # reads the setting at call time, which the stubs cannot take as an override.
     @property
     def lifetime(self) -> timedelta:  # type: ignore[override]
         return timedelta(seconds=settings.JWT_ACCESS_TOKEN_LIFETIME)
@@ -160,7 +162,7 @@ class RefreshToken(KeyedTokenMixin, tokens.RefreshToken):  # type: ignore[misc]
     access_token_class = AccessToken
 
     @property
-    def lifetime(self) -> timedelta:  # type: ignore[override]
+    def lifetime(self) -> timedelta:  # type: ignore[override]  # as AccessToken's
         return timedelta(seconds=settings.JWT_REFRESH_TOKEN_LIFETIME)
 
     @property

@@ -5,7 +5,7 @@ from django.test import Client
 from accounts.models import AuthEvent
 from accounts.selectors import sessions_for_user
 from tests.factories import make_user
-from tests.helpers.accounts import session_key_of, sign_in
+from tests.helpers.accounts import session_key_of, sign_in, signed_in_client
 
 FIREFOX = (
     "Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:126.0) Gecko/20100101 Firefox/126.0"
@@ -78,9 +78,9 @@ def plain_staff(db):
 
 
 def browser(username):
-    client = Client(HTTP_USER_AGENT=FIREFOX, REMOTE_ADDR="198.51.100.23")
-    assert sign_in(client, username).status_code == 302
-    return client
+    return signed_in_client(
+        username, HTTP_USER_AGENT=FIREFOX, REMOTE_ADDR="198.51.100.23"
+    )
 
 
 @pytest.mark.usefixtures("server_strategy")

@@ -1,8 +1,6 @@
 """The sign-in page says why the server ended a session; the reason lives in the
 session store under the ended session's key, never in a cookie."""
 
-import time
-
 import pytest
 from django.conf import settings
 from django.core.cache import caches
@@ -10,10 +8,14 @@ from django.test import Client
 
 from accounts.models import AuthEvent
 from accounts.selectors import sessions_for_user
-from accounts.sessions import end_reasons, timeouts
+from accounts.sessions import end_reasons
 from accounts.sessions.index import index_key_of
 from tests.factories import PASSWORD
-from tests.helpers.accounts import session_key_of, sign_in
+from tests.helpers.accounts import (
+    session_key_of,
+    shift_session_clock,
+    signed_in_client,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -30,12 +32,6 @@ def reasons_strategy(request, use_strategy):
 signed_cookies_too = pytest.mark.parametrize(
     "reasons_strategy", ["redis", "jwt", "signed_cookies"], indirect=True
 )
-
-
-def signed_in_client(username: str = "alice", **extra) -> Client:
-    client = Client(**extra)
-    assert sign_in(client, username).status_code == 302
-    return client
 
 
 def sign_in_page_after(client: Client) -> str:
@@ -88,21 +84,11 @@ def test_password_changed_elsewhere_says_so(user):
     assert "your password was changed on another device" in sign_in_page_after(phone)
 
 
-def shift_clock(client: Client, *, started_ago: int, seen_ago: int) -> None:
-    session = client.session
-    now = int(time.time())
-    session[timeouts.STARTED_KEY] = now - started_ago
-    session[timeouts.SEEN_KEY] = now - seen_ago
-    session.save()
-    # A signed cookie is the session: saving it makes a new cookie.
-    client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
-
-
 @signed_cookies_too
 def test_idle_timeout_says_so(user):
     client = signed_in_client()
     idle = settings.AUTHSITE_SESSION_IDLE_TIMEOUT
-    shift_clock(client, started_ago=idle + 10, seen_ago=idle + 1)
+    shift_session_clock(client, started_ago=idle + 10, seen_ago=idle + 1)
 
     assert "after a while without activity" in sign_in_page_after(client)
 
@@ -110,7 +96,7 @@ def test_idle_timeout_says_so(user):
 @signed_cookies_too
 def test_absolute_timeout_says_so(user):
     client = signed_in_client()
-    shift_clock(
+    shift_session_clock(
         client, started_ago=settings.AUTHSITE_SESSION_ABSOLUTE_TIMEOUT + 1, seen_ago=5
     )
 

@@ -4,20 +4,10 @@ import pytest
 from django.conf import settings
 
 from accounts.sessions import timeouts
-from tests.helpers.accounts import session_key_of
+from tests.helpers.accounts import session_key_of, shift_session_clock
 
 # Every flow runs under every session strategy of the registry.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("strategy")]
-
-
-def shift_session_clock(client, *, started_ago: int, seen_ago: int) -> None:
-    session = client.session
-    now = int(time.time())
-    session[timeouts.STARTED_KEY] = now - started_ago
-    session[timeouts.SEEN_KEY] = now - seen_ago
-    session.save()
-    # A signed-cookie session's key is its data: hand the browser the new one.
-    client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
 
 
 def test_session_past_the_idle_timeout_is_signed_out(client_signed_in, store):

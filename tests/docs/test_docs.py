@@ -1,6 +1,7 @@
 """The documents stay true to the code: every variable listed, every link answered."""
 
 import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,9 @@ ENV_READ = re.compile(
     r"|environ\[\s*\"([A-Z][A-Z0-9_]*)\"\s*\]"
 )
 LINK = re.compile(r"\]\(([^)#\s]+)(?:#[^)]*)?\)")
+# A link to a heading: ](file.md#anchor) or ](#anchor) in the same document.
+ANCHOR_LINK = re.compile(r"\]\(([^)#\s]*)#([^)\s]+)\)")
+FENCE = re.compile(r"^```.*?^```", re.MULTILINE | re.DOTALL)
 
 
 def variables_read() -> set[str]:
@@ -48,6 +52,42 @@ def test_every_relative_link_points_to_a_file(document):
     ]
 
     assert [t for t in targets if not (document.parent / t).exists()] == []
+
+
+def heading_anchors(document: Path) -> set[str]:
+    """The anchors GitHub gives a document's headings: lower case, punctuation but
+    ``-`` and ``_`` dropped, spaces to ``-``, ``-1``, ``-2`` on repeats."""
+    seen: Counter[str] = Counter()
+    anchors: set[str] = set()
+    for line in FENCE.sub("", document.read_text()).splitlines():
+        heading = re.match(r"#{1,6}\s+(.+?)\s*$", line)
+        if heading is None:
+            continue
+        anchor = re.sub(r"[^\w\- ]", "", heading[1].lower()).replace(" ", "-")
+        anchors.add(f"{anchor}-{seen[anchor]}" if seen[anchor] else anchor)
+        seen[anchor] += 1
+    return anchors
+
+
+@pytest.mark.parametrize(
+    "document",
+    [ROOT / "README.md", *sorted(DOCS.rglob("*.md"))],
+    ids=lambda p: str(p.relative_to(ROOT)),
+)
+def test_every_link_to_a_heading_finds_it(document):
+    links = [
+        (target, anchor)
+        for target, anchor in ANCHOR_LINK.findall(FENCE.sub("", document.read_text()))
+        if not target.startswith(("http://", "https://", "mailto:"))
+        and (target == "" or target.endswith(".md"))
+    ]
+
+    assert [
+        f"{target}#{anchor}"
+        for target, anchor in links
+        if anchor
+        not in heading_anchors(document.parent / target if target else document)
+    ] == []
 
 
 def test_readme_links_every_document():

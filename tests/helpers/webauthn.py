@@ -128,15 +128,22 @@ class SoftAuthenticator:
         }
 
 
+def site_authenticator(*, backup_eligible: bool = False) -> SoftAuthenticator:
+    """A software authenticator for this site's relying party, holding no passkey."""
+    from accounts.mfa import passkeys
+
+    rp = passkeys.relying_party()
+    return SoftAuthenticator(
+        origin=rp.origin, rp_id=rp.id, backup_eligible=backup_eligible
+    )
+
+
 def passkey_add(user: Any, *, backup_eligible: bool = False) -> SoftAuthenticator:
     """Register a passkey of ``user`` through the factor module; return the software
     authenticator that holds it."""
     from accounts.mfa import passkeys
 
-    rp = passkeys.relying_party()
-    authenticator = SoftAuthenticator(
-        origin=rp.origin, rp_id=rp.id, backup_eligible=backup_eligible
-    )
+    authenticator = site_authenticator(backup_eligible=backup_eligible)
     options = passkeys.registration_begin(user=user, binding="test:setup")
     passkeys.registration_complete(
         user=user, binding="test:setup", credential=authenticator.create(options)

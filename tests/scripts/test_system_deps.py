@@ -75,3 +75,47 @@ def test_nothing_missing_prints_nothing_and_succeeds(package_list):
     )
 
     assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+
+
+def test_missing_package_as_root_is_installed_with_apt(package_list, tmp_path):
+    # `id` and `apt-get` of the test's own, first on PATH: the script sees root and its
+    # apt-get records what it was asked and "installs" the package's command, so
+    # nothing is installed on the machine.
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    asked = tmp_path / "apt-get.log"
+    (tools / "id").write_text("#!/bin/sh\necho 0\n")
+    (tools / "apt-get").write_text(
+        "#!/bin/sh\n"
+        f'echo "$*" >> {asked}\n'
+        '[ "$1" = install ] || exit 0\n'
+        'for package in "$@"; do\n'
+        "  case $package in -*|install) continue ;; esac\n"
+        f'  printf "#!/bin/sh\\n" > {tools}/"$package-command"\n'
+        f'  chmod +x {tools}/"$package-command"\n'
+        "done\n"
+    )
+    for tool in ("id", "apt-get"):
+        (tools / tool).chmod(0o755)
+    packages = package_list(
+        "authsite-absent-one  authsite-absent-one-command\n"
+        "dash                 sh\n"
+        "authsite-absent-two  authsite-absent-two-command\n"
+    )
+
+    result = subprocess.run(
+        [str(SCRIPT), str(packages)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PATH": f"{tools}:{os.environ['PATH']}"},
+    )
+
+    assert (result.returncode, result.stderr) == (0, ""), result.stderr
+    assert result.stdout == (
+        "Installing with apt-get: authsite-absent-one authsite-absent-two\n"
+    )
+    assert asked.read_text().splitlines() == [
+        "update -qq",
+        "install -y -qq --no-install-recommends authsite-absent-one authsite-absent-two",
+    ]

@@ -28,12 +28,6 @@ BAD_BODIES = [
 ]
 
 
-@pytest.fixture
-def authed(api_client, tokens, bearer):
-    api_client.credentials(**bearer(tokens["access"]))
-    return api_client
-
-
 def assert_json_4xx(response, allowed=(400, 401, 413, 415)):
     assert response.status_code in allowed, (response.status_code, response.content)
     body = response.json()
@@ -43,8 +37,10 @@ def assert_json_4xx(response, allowed=(400, 401, 413, 415)):
 
 @pytest.mark.parametrize("path", POST_ENDPOINTS)
 @pytest.mark.parametrize("body", BAD_BODIES, ids=range(len(BAD_BODIES)))
-def test_malformed_or_mistyped_json_is_a_4xx(authed, path, body):
-    response = authed.generic("POST", path, body, content_type="application/json")
+def test_malformed_or_mistyped_json_is_a_4xx(api_client_signed_in, path, body):
+    response = api_client_signed_in.generic(
+        "POST", path, body, content_type="application/json"
+    )
 
     if path == "/api/auth/logout-all/" and response.status_code == 204:
         return  # it takes no fields: a well-formed body of any shape is ignored
@@ -52,8 +48,8 @@ def test_malformed_or_mistyped_json_is_a_4xx(authed, path, body):
 
 
 @pytest.mark.parametrize("path", POST_ENDPOINTS)
-def test_missing_fields_are_a_400_naming_them(authed, path):
-    response = authed.post(path, {}, format="json")
+def test_missing_fields_are_a_400_naming_them(api_client_signed_in, path):
+    response = api_client_signed_in.post(path, {}, format="json")
 
     if path in ("/api/auth/logout-all/",):
         assert response.status_code == 204
@@ -73,13 +69,15 @@ def test_malformed_json_says_so(api_client):
 
 
 @pytest.mark.parametrize("path", [*POST_ENDPOINTS, "/api/me/"])
-def test_oversized_body_is_413(authed, path, settings):
+def test_oversized_body_is_413(api_client_signed_in, path, settings):
     body = (
         b'{"username": "' + b"x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 10) + b'"}'
     )
     method = "PATCH" if path == "/api/me/" else "POST"
 
-    response = authed.generic(method, path, body, content_type="application/json")
+    response = api_client_signed_in.generic(
+        method, path, body, content_type="application/json"
+    )
 
     assert response.status_code == 413
     assert response.json()["code"] == "request_too_large"
@@ -92,8 +90,8 @@ def test_form_encoded_body_is_415(api_client):
     assert response.json()["code"] == "unsupported_media_type"
 
 
-def test_patch_me_with_mistyped_fields_is_400(authed):
-    response = authed.patch(
+def test_patch_me_with_mistyped_fields_is_400(api_client_signed_in):
+    response = api_client_signed_in.patch(
         "/api/me/", {"first_name": ["x"], "email": 5}, format="json"
     )
 
@@ -171,8 +169,10 @@ def test_a_number_where_a_string_belongs_is_400_naming_the_field(
     assert response.json()[field] == ["Not a valid string."]
 
 
-def test_patch_me_with_a_number_for_a_name_is_400_and_changes_nothing(authed, user):
-    response = authed.patch("/api/me/", {"last_name": 0}, format="json")
+def test_patch_me_with_a_number_for_a_name_is_400_and_changes_nothing(
+    api_client_signed_in, user
+):
+    response = api_client_signed_in.patch("/api/me/", {"last_name": 0}, format="json")
 
     assert response.status_code == 400
     assert response.json() == {"last_name": ["Not a valid string."]}

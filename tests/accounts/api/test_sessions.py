@@ -1,26 +1,19 @@
 """`/api/me/sessions/`: the caller's sessions from the index, and ending one."""
 
 import pytest
-from django.test import Client
 
 from accounts.selectors import sessions_for_user
 from tests.factories import PASSWORD
-from tests.helpers.accounts import session_key_of, sign_in
+from tests.helpers.accounts import session_key_of, signed_in_client
 
 pytestmark = pytest.mark.django_db
 
 FIELDS = {"id", "current", "created", "last_seen", "ip", "device"}
 
 
-def browser(username="alice", **extra) -> Client:
-    client = Client(**extra)
-    assert sign_in(client, username).status_code == 302
-    return client
-
-
 @pytest.mark.usefixtures("server_strategy")
 def test_lists_the_users_browser_sessions(api_client, tokens, bearer, user):
-    browser(REMOTE_ADDR="198.51.100.7")
+    signed_in_client(REMOTE_ADDR="198.51.100.7")
 
     response = api_client.get("/api/me/sessions/", **bearer(tokens["access"]))
 
@@ -33,7 +26,7 @@ def test_lists_the_users_browser_sessions(api_client, tokens, bearer, user):
 
 
 def test_lists_only_the_callers_sessions(api_client, tokens, bearer, user, other_user):
-    browser("bob", REMOTE_ADDR="198.51.100.8")
+    signed_in_client("bob", REMOTE_ADDR="198.51.100.8")
 
     rows = api_client.get("/api/me/sessions/", **bearer(tokens["access"])).json()
 
@@ -44,7 +37,7 @@ def test_lists_only_the_callers_sessions(api_client, tokens, bearer, user, other
 def test_under_jwt_the_calling_token_is_the_current_session(
     strategy, api_client, tokens, bearer, user
 ):
-    browser()
+    signed_in_client()
 
     rows = api_client.get("/api/me/sessions/", **bearer(tokens["access"])).json()
 
@@ -56,7 +49,7 @@ def test_under_jwt_the_calling_token_is_the_current_session(
 def test_delete_ends_that_session_and_signs_the_browser_out(
     api_client, tokens, bearer, user, store
 ):
-    other = browser(REMOTE_ADDR="198.51.100.7")
+    other = signed_in_client(REMOTE_ADDR="198.51.100.7")
     key = session_key_of(other)
     [entry] = [e for e in sessions_for_user(user=user) if e.ip == "198.51.100.7"]
 
@@ -73,7 +66,7 @@ def test_delete_ends_that_session_and_signs_the_browser_out(
 def test_delete_of_another_users_session_is_404_and_changes_nothing(
     api_client, tokens, bearer, user, other_user, store
 ):
-    bobs = browser("bob")
+    bobs = signed_in_client("bob")
     [entry] = sessions_for_user(user=other_user)
 
     response = api_client.delete(
@@ -102,7 +95,7 @@ def test_sessions_need_a_token(api_client):
 def test_logout_all_removes_every_browser_session_from_the_store_at_once(
     api_client, tokens, bearer, user, store
 ):
-    browsers = [browser(), browser()]
+    browsers = [signed_in_client(), signed_in_client()]
     keys = [session_key_of(b) for b in browsers]
 
     response = api_client.post("/api/auth/logout-all/", **bearer(tokens["access"]))
@@ -130,7 +123,7 @@ def test_schema_documents_the_sessions_endpoints(client):
 def test_api_password_change_ends_browser_sessions_at_once(
     api_client, tokens, bearer, user, store
 ):
-    key = session_key_of(browser())
+    key = session_key_of(signed_in_client())
 
     response = api_client.post(
         "/api/me/password/",

@@ -7,7 +7,6 @@ from django.test import Client
 
 from accounts.mfa import passkeys
 from accounts.models import Authenticator, AuthEvent
-from tests.helpers.webauthn import SoftAuthenticator
 
 BEGIN = "/accounts/mfa/passkeys/register/begin/"
 COMPLETE = "/accounts/mfa/passkeys/register/complete/"
@@ -21,12 +20,6 @@ def post_json(client, url, body=None, raw=None):
         data=raw if raw is not None else json.dumps(body or {}),
         content_type="application/json",
     )
-
-
-@pytest.fixture
-def authenticator():
-    rp = passkeys.relying_party()
-    return SoftAuthenticator(origin=rp.origin, rp_id=rp.id)
 
 
 @pytest.fixture
@@ -233,13 +226,7 @@ def test_passkey_endpoints_need_the_csrf_token(with_passkey, authenticator):
     assert post_json(visitor, SIGN_IN_COMPLETE, {"credential": {}}).status_code == 403
 
 
-@pytest.fixture
-def stale(settings):
-    """Every sign-in is now too old for a change without re-authenticating."""
-    settings.AUTHSITE_REAUTH_TIMEOUT = -1
-
-
-def test_adding_needs_a_recent_sign_in(client_signed_in, stale):
+def test_adding_needs_a_recent_sign_in(client_signed_in, sign_in_too_old):
     response = post_json(client_signed_in, BEGIN)
     assert response.status_code == 403
     assert response.json()["code"] == "reauthentication_required"
@@ -258,7 +245,9 @@ def test_completing_an_add_needs_a_recent_sign_in(
     assert not Authenticator.objects.exists()
 
 
-def test_removing_needs_a_recent_sign_in(client_signed_in, with_passkey, stale):
+def test_removing_needs_a_recent_sign_in(
+    client_signed_in, with_passkey, sign_in_too_old
+):
     response = client_signed_in.post(
         f"/accounts/mfa/passkeys/{with_passkey.pk}/remove/"
     )
@@ -267,7 +256,9 @@ def test_removing_needs_a_recent_sign_in(client_signed_in, with_passkey, stale):
     assert Authenticator.objects.filter(pk=with_passkey.pk).exists()
 
 
-def test_renaming_needs_a_recent_sign_in(client_signed_in, with_passkey, stale):
+def test_renaming_needs_a_recent_sign_in(
+    client_signed_in, with_passkey, sign_in_too_old
+):
     client_signed_in.post(
         f"/accounts/mfa/passkeys/{with_passkey.pk}/rename/", {"name": "Work"}
     )

@@ -12,12 +12,6 @@ BINDING = "browser:test"
 
 
 @pytest.fixture
-def authenticator():
-    rp = passkeys.relying_party()
-    return SoftAuthenticator(origin=rp.origin, rp_id=rp.id)
-
-
-@pytest.fixture
 def registered(user, authenticator):
     options = passkeys.registration_begin(user=user, binding=BINDING)
     return passkeys.registration_complete(

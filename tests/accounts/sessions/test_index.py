@@ -10,7 +10,7 @@ from accounts.models import AuthEvent
 from accounts.selectors import sessions_for_user
 from accounts.sessions import timeouts
 from tests.factories import PASSWORD
-from tests.helpers.accounts import session_key_of, sign_in
+from tests.helpers.accounts import session_key_of, sign_in, signed_in_client
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("server_strategy")]
 
@@ -21,9 +21,7 @@ NEW_PASSWORD = "a-Brand-new-passphrase-7"
 
 
 def browser(username="alice", **extra):
-    client = Client(HTTP_USER_AGENT=FIREFOX, **extra)
-    assert sign_in(client, username).status_code == 302
-    return client
+    return signed_in_client(username, HTTP_USER_AGENT=FIREFOX, **extra)
 
 
 def test_login_adds_an_entry_with_ip_device_and_remember_me(user):

@@ -47,6 +47,8 @@ class UserSessionMixin:
         return UserSession
 
     def create_model_instance(self, data: dict[str, Any]) -> UserSession:
+        # The mixin's only base in the stubs is object; at run time it precedes Django's
+        # db SessionStore, which defines create_model_instance.
         instance: UserSession = super().create_model_instance(data)  # type: ignore[misc]
         user_id = data.get("_auth_user_id")
         instance.user_id = int(user_id) if user_id is not None else None

@@ -20,7 +20,7 @@ from accounts.sessions import metadata, timeouts
 from accounts.sessions.cache import SNAPSHOT_PREFIX
 from accounts.sessions.errors import STORE_ERRORS
 from accounts.sessions.strategies.redis.engine import SessionStore as RedisSessionStore
-from accounts.sessions.strategies.redis_cluster.keys import (
+from accounts.sessions.strategies.redis_cluster.session_keys import (
     SESSION_PREFIX,
     index_name,
     key_tag,

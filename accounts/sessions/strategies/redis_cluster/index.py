@@ -21,7 +21,7 @@ from redis.cluster import ClusterNode
 from accounts.sessions.base import IndexedSession, SessionIndex, StoreStats
 from accounts.sessions.strategies.redis.index import Scan, scan_page
 from accounts.sessions.strategies.redis_cluster.client import cluster_errors
-from accounts.sessions.strategies.redis_cluster.keys import (
+from accounts.sessions.strategies.redis_cluster.session_keys import (
     index_name,
     index_pattern,
     key_tag,

@@ -23,7 +23,7 @@ from accounts.sessions.base import StrategyContext
 from accounts.sessions.index import index_active
 from accounts.sessions.registry import strategy_get
 from accounts.sessions.strategies.redis_cluster.engine import SessionStore
-from accounts.sessions.strategies.redis_cluster.keys import (
+from accounts.sessions.strategies.redis_cluster.session_keys import (
     index_name,
     key_tag,
     session_name,
@@ -120,6 +120,30 @@ def test_cycle_key_of_a_signed_in_session_draws_a_key_in_the_same_slot(strategy,
     assert not SessionStore().exists(old_key)
     members = cluster().zrange(redis_key(index_name(user_tag(user.pk))), 0, -1)
     assert members == [store.session_key.encode()]
+
+
+def command_calls(node: redis.Redis, names: tuple[str, ...]) -> dict[str, int]:
+    stats = node.info("commandstats")
+    return {name: stats.get(f"cmdstat_{name}", {}).get("calls", 0) for name in names}
+
+
+def test_signed_in_session_write_is_one_multi_with_its_index_entry_then_a_wait(
+    strategy, user
+):
+    store = signed_in_store(user.pk)
+    primary = cluster().get_redis_connection(
+        cluster().get_node_from_key(redis_key(session_name(store.session_key)))
+    )
+    names = ("multi", "set", "zadd", "expire", "exec", "wait")
+    before = command_calls(primary, names)
+
+    store["note"] = "changed"
+    store.save()
+
+    after = command_calls(primary, names)
+    assert {name: after[name] - before[name] for name in names} == dict.fromkeys(
+        names, 1
+    )
 
 
 def test_engine_write_of_a_signed_in_session_indexes_it(strategy, user):
@@ -283,6 +307,17 @@ def test_strategy_reads_from_replicas_only_when_asked(strategy):
 
     assert options()["READ_FROM_REPLICAS"] is False
     assert options(REDIS_CLUSTER_READ_FROM_REPLICAS="1")["READ_FROM_REPLICAS"] is True
+
+
+def test_strategy_waits_for_one_replica_by_default(strategy):
+    def waits(**env):
+        values = strategy_get("redis-cluster").django_settings(
+            context(REDIS_CLUSTER_NODES="cache-0:7000", **env)
+        )
+        return values.redis_wait_replicas
+
+    assert waits() == 1
+    assert waits(AUTHSITE_REDIS_WAIT_REPLICAS="0") == 0
 
 
 def test_session_loads_from_a_replica_when_reading_from_replicas(

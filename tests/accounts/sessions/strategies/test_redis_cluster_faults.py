@@ -17,7 +17,7 @@ from django.core.management.base import SystemCheckError
 from django.test import Client
 
 from accounts.sessions.strategies.redis_cluster.engine import SessionStore
-from accounts.sessions.strategies.redis_cluster.keys import session_name
+from accounts.sessions.strategies.redis_cluster.session_keys import session_name
 from tests.factories import make_user
 from tests.helpers.browsing import (
     ERROR,

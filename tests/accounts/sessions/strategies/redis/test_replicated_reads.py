@@ -9,7 +9,7 @@ in before the replica faltered. None of it may answer 5xx, and nobody is signed 
 import pytest
 import redis
 from django.conf import settings
-from django.test import Client
+from django.test import Client, override_settings
 
 from accounts.sessions.strategies.redis.replica import replication_of
 from tests.factories import PASSWORD, make_user
@@ -90,9 +90,29 @@ def signup(username: str) -> Client:
     return client
 
 
+def signup_signed_in_at_once(username: str) -> Client:
+    """Sign up where signup signs in (verification optional): login() and the
+    session's saves in the one request, whose write the replica may not have yet."""
+    client = Client()
+    with override_settings(AUTHSITE_EMAIL_VERIFICATION="optional"):
+        response = client.post(
+            "/accounts/signup/",
+            {
+                "username": username,
+                "email": f"{username}@example.com",
+                "password1": PASSWORD,
+                "password2": PASSWORD,
+            },
+        )
+    assert response.status_code == 302, response.status_code
+    return client
+
+
 def users_browse(*signed_in_before: tuple[Client, str]) -> None:
-    """Sign up (and confirm), sign in and open signed-in pages; every user stays
-    signed in."""
+    """Sign up (signed in at once, and by confirming first), sign in and open
+    signed-in pages; every user stays signed in."""
+    at_once = signup_signed_in_at_once("erin")
+    assert signed_in_as(at_once) == "erin"
     newcomer = signup("carol")
     assert signed_in_as(newcomer) == "carol"
     make_user(username="dave", email="dave@example.com")
@@ -239,3 +259,14 @@ def test_replica_gone_between_checks_users_browse_signed_in(
     replicated_checked_rarely.replica.stop()
 
     users_browse(alice)
+
+
+def test_replica_starting_not_yet_linked_signup_signs_in_at_once(replicated):
+    # The first request a new site serves, while its replica is up but has not
+    # linked: the signup's session, written on the primary, is absent on the replica.
+    replicated.full_syncs_hold()
+    replicated.replica_start(linked=False)
+
+    newcomer = signup_signed_in_at_once("erin")
+
+    assert signed_in_as(newcomer) == "erin"
