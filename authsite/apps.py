@@ -1,11 +1,12 @@
-"""The project as an app: what the site needs on disk before it serves a request."""
+"""The project as an app: the folders the site needs before it serves a request.
+
+Its keys are the accounts app's (accounts.start_up), settled in that app's ready().
+"""
 
 from pathlib import Path
 
 from django.apps import AppConfig
 from django.conf import settings
-
-from authsite.start_up import keys_settle
 
 
 class AuthsiteConfig(AppConfig):
@@ -18,6 +19,3 @@ class AuthsiteConfig(AppConfig):
         # than as a side effect of importing them.
         Path(settings.VAR_DIR).mkdir(parents=True, exist_ok=True)
         Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
-        # Every process stops here with weak keys (not only `manage.py check`), and
-        # development keys come from the var folder.
-        keys_settle()

@@ -8,7 +8,7 @@ from authsite.settings.security import AUTHSITE_TRUSTED_PROXY_COUNT
 # --- REST API and JSON Web Tokens --------------------------------------------------
 
 JWT_ALGORITHM = os.environ.get("JWT_ALGORITHM", "HS256").strip().upper()
-# With DEBUG on, HS256 and none given, start-up (authsite.start_up) fills it in from
+# With DEBUG on, HS256 and none given, start-up (accounts.start_up) fills it in from
 # VAR_DIR/jwt_signing_key, made once per checkout.
 JWT_SIGNING_KEY = os.environ.get("JWT_SIGNING_KEY", "")
 JWT_SIGNING_KEY_FILE = os.environ.get("JWT_SIGNING_KEY_FILE", "")

@@ -17,7 +17,7 @@ VAR_DIR = Path(os.environ.get("AUTHSITE_VAR_DIR", BASE_DIR / "var"))
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
 
-# With DEBUG on and no DJANGO_SECRET_KEY, start-up (authsite.start_up) fills it in
+# With DEBUG on and no DJANGO_SECRET_KEY, start-up (accounts.start_up) fills it in
 # from VAR_DIR/secret_key, made once per checkout; with DEBUG off a weak key stops it.
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY and not DEBUG:
@@ -45,8 +45,9 @@ if not DEBUG and not AUTHSITE_SITE_URL:
     )
 
 INSTALLED_APPS = [
-    # The project itself, first: its ready() creates VAR_DIR and STATIC_ROOT and
-    # settles the keys (authsite.start_up) before another app's ready() reads them.
+    # The project itself, first: its ready() creates VAR_DIR and STATIC_ROOT. Then
+    # accounts, whose ready() settles the keys (accounts.start_up) before another
+    # app's ready() reads them.
     "authsite",
     "accounts",
     "django.contrib.admin",

@@ -162,7 +162,7 @@ AUTHSITE_SIGN_IN_EVENT_RETENTION_DAYS = env_int("AUTHSITE_SIGN_IN_EVENT_RETENTIO
 # --- Second factors ----------------------------------------------------------------
 # Fernet keys (comma-separated; the first encrypts, every one decrypts, so a key can be
 # rotated in) for the authenticator-app secrets at rest. Made in VAR_DIR when DEBUG is
-# on and none is given; required when DEBUG is off (authsite.start_up).
+# on and none is given; required when DEBUG is off (accounts.start_up).
 AUTHSITE_MFA_KEY = os.environ.get("AUTHSITE_MFA_KEY", "")
 # Who must have a second factor: "none", "staff" or "all". A covered user without one
 # is sent to the second-factor page from every other page.

@@ -1,9 +1,10 @@
-"""What the site settles once at start-up, before it serves anything: development
-keys of its own, and a refusal to run with weak ones.
+"""The keys the accounts app signs and encrypts with, settled once at start-up:
+development keys of its own, and a refusal to run with weak ones.
 
-Called from the project's AppConfig.ready(), so that every process that loads Django
-(gunicorn, runserver, every manage.py command) goes through it, and importing the
-settings stays free of side effects.
+SECRET_KEY (sessions, links in emails), the JWT signing key (tokens) and the second
+factors' key (AUTHSITE_MFA_KEY). Called first in the accounts app's AppConfig.ready(),
+so that every process that loads Django (gunicorn, runserver, every manage.py command)
+goes through it, and importing the settings stays free of side effects.
 """
 
 import os
@@ -19,6 +20,9 @@ from django.core.checks.security.base import (
     SECRET_KEY_MIN_UNIQUE_CHARACTERS,
 )
 from django.core.exceptions import ImproperlyConfigured
+
+from accounts.tokens.checks import check_jwt_keys
+from accounts.tokens.keys import SYMMETRIC_ALGORITHMS
 
 
 def development_key(path: Path, *, make: Callable[[], str] | None = None) -> str:
@@ -76,11 +80,6 @@ def secret_key_weak(key: str) -> bool:
 def keys_settle() -> None:
     """DEBUG on: fill in the keys not given from the var folder. DEBUG off: raise
     ImproperlyConfigured, one line naming the variable, for a weak or missing key."""
-    # Imported here: the project's wiring reaches into the token domain only once
-    # the apps are loaded.
-    from accounts.tokens.checks import check_jwt_keys
-    from accounts.tokens.keys import SYMMETRIC_ALGORITHMS
-
     if settings.DEBUG:
         var_dir = Path(settings.VAR_DIR)
         try:
