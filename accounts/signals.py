@@ -1,7 +1,9 @@
-"""Signals sent whenever a browser session starts or ends.
+"""Signals sent whenever a sign-in starts (a browser session, or an API client's token
+pair) or a session ends.
 
 Both send ``user``, ``kind`` (an ``AuthEvent.Kind`` value), ``session_id`` (the opaque
-id, never the key), ``ip``, ``device`` and ``method`` (how a sign-in was made: its RFC 8176 ``amr`` values,
+id, never the key; empty for an API sign-in that is no session: tokens are sessions
+only under ``jwt``), ``ip``, ``device`` and ``method`` (how a sign-in was made: its RFC 8176 ``amr`` values,
 space-separated; empty for an end). ``accounts.receivers`` writes an AuthEvent
 row for each; other apps may listen too.
 """

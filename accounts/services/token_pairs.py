@@ -8,6 +8,7 @@ from accounts.models import User
 from accounts.security import lockout
 from accounts.security.client_ip import client_ip
 from accounts.selectors import token_sign_in_rules, tokens_are_sessions
+from accounts.services import user_sessions
 from accounts.sessions import metadata
 from accounts.sessions.strategies.jwt.sign_ins import sign_in_start_data
 from accounts.tokens import authenticated, issue, records, revocation
@@ -24,18 +25,23 @@ def user_tokens_revoke_all(*, user: User) -> int:
     return revocation.user_tokens_revoke_all(user=user)
 
 
+def _sign_in_data(request: HttpRequest | None) -> dict:
+    return sign_in_start_data(
+        ip=client_ip(request) if request is not None else "",
+        user_agent=request.META.get("HTTP_USER_AGENT", "") if request else "",
+    )
+
+
 def _token_sign_in_start(
     *, user: User, pair: TokenPair, request: HttpRequest | None
 ) -> None:
     # When tokens are sessions, a new pair is a new sign-in, listed with the others.
     if not tokens_are_sessions():
         return
-    data = sign_in_start_data(
-        ip=client_ip(request) if request is not None else "",
-        user_agent=request.META.get("HTTP_USER_AGENT", "") if request else "",
-    )
     records.sign_in_record(
-        user_id=user.pk, sid=pair.sid, data={**data, records.ISSUED_KEY: pair.issued}
+        user_id=user.pk,
+        sid=pair.sid,
+        data={**_sign_in_data(request), records.ISSUED_KEY: pair.issued},
     )
 
 
@@ -43,10 +49,20 @@ def token_pair_obtain(
     *, request: HttpRequest, user: User, amr: list[str] | None = None
 ) -> TokenPair:
     """Sign ``user`` in to the API: clear the failed sign-ins of this request's
-    (username, address), as a form sign-in does, and issue a token pair whose tokens
-    say how (``amr``, RFC 8176; a password when not given)."""
+    (username, address), as a form sign-in does, issue a token pair whose tokens say
+    how (``amr``, RFC 8176; a password when not given), and write the sign-in to the
+    user's activity, as a browser's is."""
     lockout.failures_reset(request=request, user=user)
-    return token_pair_issue(user=user, request=request, password_checked=True, amr=amr)
+    amr = amr or list(metadata.PASSWORD_AMR)
+    pair = token_pair_issue(user=user, request=request, password_checked=True, amr=amr)
+    user_sessions.sign_in_announce(
+        user=user,
+        # The sessions list shows the pair's sign-in only when tokens are sessions.
+        session_key=pair.sid if tokens_are_sessions() else "",
+        data=_sign_in_data(request),
+        amr=amr,
+    )
+    return pair
 
 
 def token_pair_issue(

@@ -1,6 +1,7 @@
 """Writes of a user's browser sessions: one signed in or out, a key renewed, one or
 all revoked, the per-user limit, the sessions a password change or reset ends, and the
-user snapshots kept beside them."""
+user snapshots kept beside them. And the one announcement of every sign-in, a
+browser's or an API client's (``sign_in_announce``)."""
 
 import time
 from collections.abc import Mapping
@@ -49,6 +50,23 @@ def _session_signal(
     )
 
 
+def sign_in_announce(
+    *, user: User, session_key: str, data: Mapping[str, Any], amr: list[str]
+) -> None:
+    """Send ``session_started`` for a sign-in of ``user``, a browser's or an API
+    client's: the activity gets its "signed in" row, with how (``amr``) and the IP
+    and device in ``data``. ``session_key``: the key the session index lists it by
+    ("" when it is listed nowhere)."""
+    _session_signal(
+        session_started,
+        user=user,
+        kind=AuthEvent.Kind.LOGIN,
+        session_key=session_key,
+        data=data,
+        method=" ".join(amr),
+    )
+
+
 def session_signed_in(*, request: HttpRequest, user: User) -> None:
     """Stamp, describe and index a session that was just signed in; apply the limit."""
     session = request.session
@@ -72,13 +90,11 @@ def session_signed_in(*, request: HttpRequest, user: User) -> None:
             kind="new_device",
             context={"device": device, "ip": session.get(metadata.IP_KEY, "")},
         )
-    _session_signal(
-        session_started,
+    sign_in_announce(
         user=user,
-        kind=AuthEvent.Kind.LOGIN,
         session_key=session_index_key(session) or "",
         data=session,
-        method=" ".join(metadata.sign_in_amr(session)),
+        amr=metadata.sign_in_amr(session),
     )
     sessions_limit_apply(user=user, current_session_key=session_index_key(session))
 

@@ -1,10 +1,15 @@
-"""The admin pages staff use on users fit a phone: nothing scrolls sideways at 390 px."""
+"""Tables on a phone, at 390 px: the admin pages staff use on users fit (nothing
+scrolls sideways), and the passkeys list, whose header row is hidden there, labels its
+dates."""
+
+import re
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e import steps
 from tests.factories import PASSWORD, make_user
+from tests.helpers.webauthn import passkey_add
 
 PHONE = {"width": 390, "height": 844}
 
@@ -55,4 +60,20 @@ def test_live_sessions_page_fits_a_phone(page, staff_on_phone):
     page.goto("/admin/accounts/livesession/")
 
     expect(page.get_by_text("minji").first).to_be_visible()
+    assert sideways(page) <= 0
+
+
+def test_passkey_dates_keep_their_labels_on_a_phone(page):
+    minji = make_user(username="minji", email="minji@example.com")
+    page.set_viewport_size(PHONE)
+    steps.sign_in(page, login="minji", password=PASSWORD)
+    # After the sign-in: with a passkey the password alone would not sign in.
+    passkey_add(minji)
+
+    page.goto("/accounts/mfa/passkeys/")
+
+    # The header row is hidden at this width: each date says what it is itself.
+    row = page.get_by_role("row").filter(has=page.locator("time"))
+    expect(row.get_by_role("cell", name=re.compile(r"^Added: "))).to_be_visible()
+    expect(row.get_by_role("cell", name="Last used: Never")).to_be_visible()
     assert sideways(page) <= 0

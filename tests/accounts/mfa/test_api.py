@@ -3,7 +3,7 @@
 import pytest
 from django.conf import settings
 
-from accounts.models import Authenticator
+from accounts.models import Authenticator, AuthEvent
 from tests.helpers.jose import claims_of
 from tests.helpers.mfa import totp_code, totp_enable
 
@@ -128,6 +128,39 @@ def test_a_recovery_code_gets_tokens(user, app, obtain, api_client):
     response = second_step(api_client, obtain().json()["mfa_token"], codes[3])
 
     assert claims_of(response.json()["access"])["amr"] == ["pwd", "otp", "mfa"]
+
+
+def test_the_password_step_writes_no_sign_in_event(user, app, obtain):
+    assert obtain().json()["mfa_required"] is True
+
+    assert not AuthEvent.objects.filter(user=user, kind="login").exists()
+
+
+def test_the_completed_second_step_writes_one_sign_in_event(
+    user, app, obtain, api_client
+):
+    secret, _ = app
+    mfa_token = obtain().json()["mfa_token"]
+
+    api_client.post(
+        "/api/auth/token/mfa/",
+        {"mfa_token": mfa_token, "code": totp_code(secret)},
+        format="json",
+        REMOTE_ADDR="192.0.2.45",
+    )
+
+    [event] = AuthEvent.objects.filter(user=user, kind="login")
+    assert event.method == "pwd otp mfa"
+    assert event.ip == "192.0.2.45"
+
+
+def test_a_wrong_code_writes_a_failed_attempt_and_no_sign_in(
+    user, app, obtain, api_client
+):
+    second_step(api_client, obtain().json()["mfa_token"], "000000")
+
+    kinds = list(AuthEvent.objects.filter(user=user).values_list("kind", flat=True))
+    assert kinds == ["login_failed"]
 
 
 def test_me_mfa_lists_the_factors(user, tokens, app, api_client, bearer):

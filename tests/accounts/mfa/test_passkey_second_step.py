@@ -143,6 +143,15 @@ def test_api_passkey_step_answers_tokens_saying_how(
     assert claims_of(response.json()["access"])["amr"] == ["pwd", "hwk", "user", "mfa"]
 
 
+def test_api_passkey_step_writes_one_sign_in_event_saying_how(
+    user, registered_authenticator, obtain, api_client
+):
+    api_passkey_step(api_client, obtain, registered_authenticator)
+
+    [event] = AuthEvent.objects.filter(user=user, kind=AuthEvent.Kind.LOGIN)
+    assert event.method == "pwd hwk user mfa"
+
+
 def test_api_synced_passkey_says_swk(user, obtain, api_client):
     synced = passkey_add(user, backup_eligible=True)
     _, _, response = api_passkey_step(api_client, obtain, synced)
