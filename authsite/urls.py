@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts import views
-from accounts.api.views import JWKSView
+from accounts.api.token_views import JWKSView
 from accounts.mfa import api as mfa_api
 from accounts.mfa import views as mfa_views
 

@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from accounts import selectors as core_selectors
 from accounts.api.permissions import RecentlyAuthenticated
 from accounts.api.serializers import StrictStringsMixin
-from accounts.api.views import TokenObtainPairView, TokenView
+from accounts.api.token_views import TokenObtainPairView, TokenView
 from accounts.mfa import passkey_api, passkeys, selectors, services, sign_in
 from accounts.models import User
 from accounts.security import lockout

@@ -25,7 +25,7 @@ from rest_framework.views import APIView
 from accounts.api.permissions import RecentlyAuthenticated
 from accounts.api.serializers import StrictStringsMixin
 from accounts.api.throttles import AddressRateThrottle
-from accounts.mfa import passkeys, sign_in
+from accounts.mfa import passkey_challenges, passkeys, sign_in
 from accounts.mfa import services as mfa_services
 from accounts.models import Authenticator, User
 from accounts.tokens.issue import TokenPair
@@ -125,7 +125,7 @@ class MyPasskeysView(ChangesNeedRecentSignIn):
         try:
             passkey = mfa_services.mfa_passkey_add(
                 user=user,
-                binding=passkeys.user_binding(user),
+                binding=passkey_challenges.user_binding(user),
                 credential=serializer.validated_data["credential"],
                 name=serializer.validated_data.get("name", ""),
             )
@@ -151,7 +151,7 @@ class PasskeyRegistrationBeginView(ChangesNeedRecentSignIn):
     def post(self, request: Request) -> Response:
         user = _user(request)
         options: dict[str, Any] = passkeys.registration_begin(
-            user=user, binding=passkeys.user_binding(user)
+            user=user, binding=passkey_challenges.user_binding(user)
         )
         return Response(options)
 

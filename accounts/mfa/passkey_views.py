@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
 from accounts.decorators import reauthentication_required
-from accounts.mfa import passkeys, sign_in
+from accounts.mfa import passkey_challenges, passkeys, sign_in
 from accounts.mfa import services as mfa_services
 from accounts.models import User
 from accounts.reauthentication import reauthenticated_recently, reauthentication_mark
@@ -109,7 +109,8 @@ def register_begin(request: HttpRequest) -> JsonResponse:
     if refused:
         return refused
     options = passkeys.registration_begin(
-        user=_signed_in_user(request), binding=passkeys.session_binding(request.session)
+        user=_signed_in_user(request),
+        binding=passkey_challenges.session_binding(request.session),
     )
     return JsonResponse(options)
 
@@ -128,7 +129,7 @@ def register_complete(request: HttpRequest) -> JsonResponse:
     try:
         passkey = mfa_services.mfa_passkey_add(
             user=user,
-            binding=passkeys.session_binding(request.session),
+            binding=passkey_challenges.session_binding(request.session),
             credential=body.get("credential"),
             name=name,
         )
@@ -183,7 +184,7 @@ def _throttled(request: HttpRequest) -> JsonResponse | None:
 def sign_in_begin(request: HttpRequest) -> JsonResponse:
     """The request options for signing in with any passkey this browser holds."""
     options = passkeys.authentication_begin(
-        binding=passkeys.session_binding(request.session)
+        binding=passkey_challenges.session_binding(request.session)
     )
     return JsonResponse(options)
 
@@ -200,7 +201,7 @@ def sign_in_complete(request: HttpRequest) -> JsonResponse:
         return _error(400, "parse_error", _("The request is not valid JSON."))
     try:
         passkey = passkeys.authentication_complete(
-            binding=passkeys.session_binding(request.session),
+            binding=passkey_challenges.session_binding(request.session),
             credential=body.get("credential"),
         )
     except passkeys.PasskeyError as error:
@@ -237,7 +238,7 @@ def second_step_begin(request: HttpRequest) -> JsonResponse:
     if pending is None:
         return _second_step_ended()
     options = passkeys.authentication_begin(
-        binding=passkeys.session_binding(request.session), user=pending.user
+        binding=passkey_challenges.session_binding(request.session), user=pending.user
     )
     return JsonResponse(options)
 
@@ -261,7 +262,7 @@ def second_step_complete(request: HttpRequest) -> HttpResponse:
     target = sign_in.mfa_sign_in_next(request=request)
     try:
         passkey = passkeys.authentication_complete(
-            binding=passkeys.session_binding(request.session),
+            binding=passkey_challenges.session_binding(request.session),
             credential=body.get("credential"),
             user=pending.user,
         )

@@ -6,10 +6,8 @@ transports the browser reported, the AAGUID, the backup flags and the user handl
 
 The relying party is the site at AUTHSITE_SITE_URL: its host is the RP id and its
 scheme and host the one origin accepted, never the request's Host header (which the
-client writes). A ceremony's challenge is kept in Redis for 5 minutes under a
-*binding*: a random value held in the browser's session (pages) or the user's id
-(API). Each challenge is taken once: the first response that presents it deletes it,
-so a replayed response finds nothing to match.
+client writes). Each ceremony's challenge is kept and taken once by
+accounts.mfa.passkey_challenges.
 """
 
 import json
@@ -20,7 +18,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from webauthn import (
@@ -42,12 +39,14 @@ from webauthn.helpers.structs import (
     UserVerificationRequirement,
 )
 
+from accounts.mfa.passkey_challenges import (
+    CHALLENGE_SECONDS,
+    challenge_keep,
+    challenge_take,
+)
 from accounts.models import Authenticator, User
 
-CHALLENGE_SECONDS = 300
 RP_NAME = "authsite"
-# Where a browser's binding lives in its session.
-SESSION_BINDING_KEY = "passkey_binding"
 REGISTER = "register"
 SIGN_IN = "sign_in"
 NAME_MAX_LENGTH = 100
@@ -93,58 +92,6 @@ def relying_party() -> RelyingParty:
     """The RP id and origin, from AUTHSITE_SITE_URL (read at call time)."""
     site = urlsplit(settings.AUTHSITE_SITE_URL)
     return RelyingParty(id=site.hostname or "", origin=f"{site.scheme}://{site.netloc}")
-
-
-def session_binding(session: Any) -> str:
-    """The browser's binding for its challenges, made on first use."""
-    binding = session.get(SESSION_BINDING_KEY)
-    if not isinstance(binding, str):
-        binding = secrets.token_urlsafe(24)
-        session[SESSION_BINDING_KEY] = binding
-    return f"browser:{binding}"
-
-
-def user_binding(user: User) -> str:
-    """The binding of an API client's challenges: the signed-in user."""
-    return f"user:{user.pk}"
-
-
-def _challenge_key(*, purpose: str, binding: str) -> str:
-    return f"passkey-challenge:{purpose}:{binding}"
-
-
-def _challenge_keep(
-    *,
-    purpose: str,
-    binding: str,
-    challenge: bytes,
-    user_id: int | None,
-    user_handle: bytes = b"",
-) -> None:
-    # One live challenge per binding and purpose: a new ceremony replaces the last.
-    cache.set(
-        _challenge_key(purpose=purpose, binding=binding),
-        {
-            "challenge": bytes_to_base64url(challenge),
-            "user_id": user_id,
-            "user_handle": bytes_to_base64url(user_handle),
-        },
-        CHALLENGE_SECONDS,
-    )
-
-
-def _challenge_take(
-    *, purpose: str, binding: str, user_id: int | None
-) -> dict[str, Any]:
-    key = _challenge_key(purpose=purpose, binding=binding)
-    kept = cache.get(key)
-    # The delete decides: of two requests presenting the same challenge at once, only
-    # the one whose delete removed it goes on.
-    if not isinstance(kept, dict) or not cache.delete(key):
-        raise ChallengeMissing
-    if kept.get("user_id") != user_id:
-        raise ChallengeMissing
-    return kept
 
 
 def _credential_json(credential: Any) -> dict[str, Any]:
@@ -199,7 +146,7 @@ def registration_begin(*, user: User, binding: str) -> dict[str, Any]:
             for passkey in passkeys_of(user=user)
         ],
     )
-    _challenge_keep(
+    challenge_keep(
         purpose=REGISTER,
         binding=binding,
         challenge=options.challenge,
@@ -234,7 +181,9 @@ def registration_complete(
     Raises ChallengeMissing, CredentialInvalid or CredentialRegistered.
     """
     credential = _credential_json(credential)
-    kept = _challenge_take(purpose=REGISTER, binding=binding, user_id=user.pk)
+    kept = challenge_take(purpose=REGISTER, binding=binding, user_id=user.pk)
+    if kept is None:
+        raise ChallengeMissing
     rp = relying_party()
     try:
         verified = verify_registration_response(
@@ -295,7 +244,7 @@ def authentication_begin(*, binding: str, user: User | None = None) -> dict[str,
         ],
         user_verification=UserVerificationRequirement.REQUIRED,
     )
-    _challenge_keep(
+    challenge_keep(
         purpose=SIGN_IN,
         binding=binding,
         challenge=options.challenge,
@@ -315,9 +264,11 @@ def authentication_complete(
     CredentialInvalid.
     """
     credential = _credential_json(credential)
-    kept = _challenge_take(
+    kept = challenge_take(
         purpose=SIGN_IN, binding=binding, user_id=user.pk if user else None
     )
+    if kept is None:
+        raise ChallengeMissing
     credential_id = credential.get("rawId") or credential.get("id")
     if not isinstance(credential_id, str):
         raise CredentialInvalid
