@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test system-deps lint typecheck format clean messages screenshots loadtest bench-sessions lab bench
+.PHONY: run test test-slow system-deps lint typecheck format clean messages screenshots loadtest bench-sessions lab bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +25,12 @@ run: $(VENV)/.installed
 # First the system packages (requirements-system.txt): as root they are installed with
 # apt; otherwise it stops at once with the `sudo apt-get install` line to run.
 test: system-deps $(VENV)/.installed-dev lint
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -m "not slow" $(PYTEST_ARGS)
+
+# The tests marked slow (the lab, accessibility, failovers, schemathesis; pyproject.toml
+# says which): over the default run's budget. CI runs them after `make test`.
+test-slow: system-deps $(VENV)/.installed-dev
+	$(BIN)/pytest -m slow $(PYTEST_ARGS)
 
 system-deps:
 	@PYTHON=$(PYTHON) scripts/system-deps

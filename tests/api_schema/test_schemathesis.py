@@ -30,6 +30,9 @@ from accounts.tokens import cookies
 from accounts.tokens.claims import AccessToken
 from authsite.wsgi import application
 
+# Over the default run's budget: `make test-slow` runs it (CI does too).
+pytestmark = pytest.mark.slow
+
 EXAMPLES_PER_OPERATION = 50
 
 User = get_user_model()

@@ -193,3 +193,18 @@ def test_debug_makes_its_keys_once_per_checkout_readable_by_the_owner_only(tmp_p
     assert "insecure" not in secret_key + jwt_key
     for name in ("secret_key", "jwt_signing_key", "mfa_key"):
         assert (tmp_path / name).stat().st_mode & 0o777 == 0o600
+
+
+def test_passwords_are_hashed_with_argon2id_at_owasps_minimum_cost():
+    # The suite hashes at a cheaper cost (tests/settings.py); the site's own settings
+    # hash with 19 MiB, two passes and one lane (OWASP's Password Storage Cheat Sheet).
+    result = fresh_process(
+        "-c",
+        "import django; django.setup();"
+        "from django.contrib.auth.hashers import make_password;"
+        "print(make_password('a long password 123'))",
+        DJANGO_SETTINGS_MODULE="authsite.settings",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "$argon2id$v=19$m=19456,t=2,p=1$" in result.stdout

@@ -19,6 +19,9 @@ from tests.e2e.axe import violations
 from tests.factories import PASSWORD, make_user
 from tests.helpers.mfa import totp_code
 
+# Over the default run's budget: `make test-slow` runs it (CI does too).
+pytestmark = pytest.mark.slow
+
 NEW_PASSWORD = "a-Brand-new-passphrase-7"
 
 

@@ -39,6 +39,9 @@ from tests.faults.failover_users import (
 from tests.faults.sentinel_cluster import MASTER, SentinelCluster
 from tests.helpers.live_site import Gunicorn, manage, site_env
 
+# Over the default run's budget: `make test-slow` runs it (CI does too).
+pytestmark = pytest.mark.slow
+
 USERS = 12
 PAUSE = 0.1  # seconds between one user's requests
 SETTLED_SECONDS = 3.0  # signed-in pages only, for this long, ends the run

@@ -6,7 +6,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-pytestmark = pytest.mark.lab
+# Starts real nodes, nginx and stores: over the default run's budget (`make test-slow`).
+pytestmark = [pytest.mark.lab, pytest.mark.slow]
 
 CASES = ["hello", "page_ceiling", "page_redis", "page_db", "api_hello", "api_jwt", "api_drf_token",
          "login", "login_pbkdf2"]  # fmt: skip

@@ -14,7 +14,8 @@ from django.core.management import call_command
 
 from authsite.embedded_redis import port_open
 
-pytestmark = pytest.mark.lab
+# Starts real nodes, nginx and stores: over the default run's budget (`make test-slow`).
+pytestmark = [pytest.mark.lab, pytest.mark.slow]
 
 ROWS = (
     "local:round-robin",

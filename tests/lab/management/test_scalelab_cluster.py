@@ -11,7 +11,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-pytestmark = pytest.mark.lab
+# Starts real nodes, nginx and stores: over the default run's budget (`make test-slow`).
+pytestmark = [pytest.mark.lab, pytest.mark.slow]
 
 USERS = 24
 

@@ -30,6 +30,9 @@ from tests.helpers.browsing import (
     wait_until,
 )
 
+# Over the default run's budget: `make test-slow` runs it (CI does too).
+pytestmark = pytest.mark.slow
+
 USERS = 12
 PAUSE = 0.05
 
