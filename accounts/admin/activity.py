@@ -19,6 +19,19 @@ REVOKE_SESSIONS = "accounts.delete_livesession"
 ADMIN_PAGE_SIZE = 50
 
 
+def sessions_ended_tell(model_admin: admin.ModelAdmin, request, ended: int) -> None:
+    """Tell the staff member how many sessions an admin action signed out."""
+    model_admin.message_user(
+        request,
+        ngettext(
+            "%(count)d session was signed out.",
+            "%(count)d sessions were signed out.",
+            ended,
+        )
+        % {"count": ended},
+    )
+
+
 @admin.register(AuthEvent)
 class AuthEventAdmin(admin.ModelAdmin):
     list_display = ("created", "user", "kind", "method", "ip", "device", "session_id")
@@ -119,13 +132,5 @@ class LiveSessionAdmin(admin.ModelAdmin):
                 user=user, session_id=session_id, kind=AuthEvent.Kind.ADMIN_REVOKE
             ):
                 ended += 1
-        self.message_user(
-            request,
-            ngettext(
-                "%(count)d session was signed out.",
-                "%(count)d sessions were signed out.",
-                ended,
-            )
-            % {"count": ended},
-        )
+        sessions_ended_tell(self, request, ended)
         return redirect(request.get_full_path())

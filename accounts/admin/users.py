@@ -17,7 +17,11 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts import selectors
-from accounts.admin.activity import REVOKE_SESSIONS, VIEW_SESSIONS
+from accounts.admin.activity import (
+    REVOKE_SESSIONS,
+    VIEW_SESSIONS,
+    sessions_ended_tell,
+)
 from accounts.mfa import selectors as mfa_selectors
 from accounts.mfa import services as mfa_services
 from accounts.models import Authenticator, AuthEvent, User
@@ -268,12 +272,4 @@ class UserAdmin(DjangoUserAdmin):
             ended += users.user_sign_out_everywhere(
                 user=user, kind=AuthEvent.Kind.ADMIN_REVOKE
             )
-        self.message_user(
-            request,
-            ngettext(
-                "%(count)d session was signed out.",
-                "%(count)d sessions were signed out.",
-                ended,
-            )
-            % {"count": ended},
-        )
+        sessions_ended_tell(self, request, ended)

@@ -68,17 +68,18 @@ def sign_in(username: str) -> Client:
     return client
 
 
+def signup_form(username: str) -> dict[str, str]:
+    return {
+        "username": username,
+        "email": f"{username}@example.com",
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+    }
+
+
 def signup(username: str) -> Client:
     client = Client()
-    response = client.post(
-        "/accounts/signup/",
-        {
-            "username": username,
-            "email": f"{username}@example.com",
-            "password1": PASSWORD,
-            "password2": PASSWORD,
-        },
-    )
+    response = client.post("/accounts/signup/", signup_form(username))
     assert response.status_code == 302, response.status_code
     # Confirm the address with the link of the message, then sign in.
     message = messages_to(f"{username}@example.com")[-1]
@@ -95,15 +96,7 @@ def signup_signed_in_at_once(username: str) -> Client:
     session's saves in the one request, whose write the replica may not have yet."""
     client = Client()
     with override_settings(AUTHSITE_EMAIL_VERIFICATION="optional"):
-        response = client.post(
-            "/accounts/signup/",
-            {
-                "username": username,
-                "email": f"{username}@example.com",
-                "password1": PASSWORD,
-                "password2": PASSWORD,
-            },
-        )
+        response = client.post("/accounts/signup/", signup_form(username))
     assert response.status_code == 302, response.status_code
     return client
 
