@@ -70,6 +70,8 @@ class UserQuerySet(models.QuerySet["User"]):
         return count
 
 
+# mypy cannot take a class made at run time (from_queryset) as a base; django-stubs
+# types the resulting manager through its plugin.
 class AccountUserManager(UserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
     """Django's UserManager, whose querysets report their updates (``UserQuerySet``)."""
 
