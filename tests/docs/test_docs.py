@@ -39,11 +39,15 @@ def test_configuration_lists_every_variable_the_code_reads():
     assert sorted(name for name in read if f"`{name}`" not in listed) == []
 
 
-@pytest.mark.parametrize(
+# README and every document under docs/, one test each.
+every_document = pytest.mark.parametrize(
     "document",
     [ROOT / "README.md", *sorted(DOCS.rglob("*.md"))],
     ids=lambda p: str(p.relative_to(ROOT)),
 )
+
+
+@every_document
 def test_every_relative_link_points_to_a_file(document):
     targets = [
         target
@@ -69,11 +73,7 @@ def heading_anchors(document: Path) -> set[str]:
     return anchors
 
 
-@pytest.mark.parametrize(
-    "document",
-    [ROOT / "README.md", *sorted(DOCS.rglob("*.md"))],
-    ids=lambda p: str(p.relative_to(ROOT)),
-)
+@every_document
 def test_every_link_to_a_heading_finds_it(document):
     links = [
         (target, anchor)

@@ -40,6 +40,17 @@ def run_as_non_root(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(command, capture_output=True, text=True, timeout=60)
 
 
+def run_script(packages: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """Run the script as this user on ``packages``, with ``env`` over this environment."""
+    return subprocess.run(
+        [str(SCRIPT), str(packages)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, **env},
+    )
+
+
 def test_missing_package_as_non_root_prints_the_install_line_and_stops(package_list):
     packages = package_list(
         "# a comment\n"
@@ -66,13 +77,7 @@ def test_nothing_missing_prints_nothing_and_succeeds(package_list):
         "dash  sh\npython3-json  python:json\nfonts-dejavu-core  font:en\n"
     )
 
-    result = subprocess.run(
-        [str(SCRIPT), str(packages)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, "PYTHON": sys.executable},
-    )
+    result = run_script(packages, PYTHON=sys.executable)
 
     assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
 
@@ -103,13 +108,7 @@ def test_missing_package_as_root_is_installed_with_apt(package_list, tmp_path):
         "authsite-absent-two  authsite-absent-two-command\n"
     )
 
-    result = subprocess.run(
-        [str(SCRIPT), str(packages)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, "PATH": f"{tools}:{os.environ['PATH']}"},
-    )
+    result = run_script(packages, PATH=f"{tools}:{os.environ['PATH']}")
 
     assert (result.returncode, result.stderr) == (0, ""), result.stderr
     assert result.stdout == (
